@@ -1,0 +1,32 @@
+# The two commands of the README. Each creates (or reuses) the isolated environment in .venv.
+#   make demo   the main job: release the notebooks, grade a small class, print the grades
+#   make test   the whole test suite (what CI runs through .ci/run)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test setup lint bench clean-venv
+
+demo: $(STAMP)
+	$(VENV)/bin/course demo
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+# Reinstalled only when the dependency lists change. torch is pinned to the CPU build that
+# these machines carry on disk (any other spec pulls the CUDA build).
+$(STAMP): pyproject.toml scripts/setup.sh
+	PYTHON=$(PYTHON) bash scripts/setup.sh $(VENV)
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+bench: $(STAMP)
+	$(PY) bench/notebooks.py
+
+clean-venv:
+	rm -rf $(VENV)

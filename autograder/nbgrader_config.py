@@ -1,0 +1,35 @@
+"""nbgrader configuration of the course (used by `course release`, `course grade`, `course demo`).
+
+The `course` commands load this file into every throwaway course directory they create;
+an instructor's own course directory can do the same with
+    c = get_config(); exec(open("<repo>/autograder/nbgrader_config.py").read())
+"""
+
+c = get_config()  # noqa: F821  (nbgrader injects get_config)
+
+c.CourseDirectory.course_id = "ml-theory-checked-by-numbers"
+
+# Seconds one cell may run before the kernel is interrupted and the cell scored 0.
+# The slowest reference cell (a training loop) takes a few seconds; 120 leaves room for slow laptops.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+c.Execute.execute_retries = 0
+
+# What a student sees in an answer cell of the released notebook.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# nbgrader scores a test cell 0 when it wrote anything to stderr. Library warnings
+# (DeprecationWarning, UserWarning from matplotlib or torch, ...) are not wrong answers:
+# drop stderr output that is a warning before the grades are read. Tracebacks of real
+# errors are "error" outputs, not stderr, and still score 0.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?m)(Warning\b|warnings\.warn|^\s*\[W[^\]]*\])"
+
+# Long outputs are cut in the autograded notebook and the feedback (lines per output).
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 60
+
+# The grading kernel logs only errors (ipykernel otherwise warns on every start that it talks
+# over TCP on localhost). --HistoryManager.hist_file=:memory: is nbgrader's own default.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]

@@ -1,0 +1,209 @@
+"""Checks that compare a student's answer with the expected value and explain a mismatch.
+
+Every test cell in the course calls these instead of writing bare ``assert``s, so that a
+failure always says *what* is wrong (name, shapes, dtypes, the largest error and where it
+is, non-finite values) and, when the pattern fits, a *likely cause*: a sign flip, a
+transpose, a constant factor such as a forgotten 1/m or 2.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_close", "check_equal", "check_true", "as_float_array"]
+
+
+def _type_name(obj) -> str:
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}" if cls.__module__ != "builtins" else cls.__name__
+
+
+def as_float_array(name: str, value) -> np.ndarray:
+    """Return ``value`` as a plain float64 ndarray, or fail with a message about its type.
+
+    Only plain numbers, lists/tuples of numbers, NumPy arrays and torch tensors are accepted.
+    Subclasses of ndarray are converted to a plain ndarray, so no overridden ``__eq__`` or
+    comparison can influence a check.
+    """
+    if value is None:
+        raise AssertionError(f"{name}: got None. Did the function forget to `return` its result?")
+    if isinstance(value, (bool, np.bool_)):
+        raise AssertionError(f"{name}: got a bool ({value}), expected a number or an array.")
+    type_ok = isinstance(value, (numbers.Number, np.ndarray, np.generic, list, tuple))
+    if not type_ok and _type_name(value).startswith("torch."):
+        value = value.detach().cpu().numpy()
+        type_ok = True
+    if not type_ok:
+        raise AssertionError(f"{name}: got an object of type {_type_name(value)}; expected a NumPy array or a number.")
+    try:
+        arr = np.array(value, dtype=np.float64, copy=True, subok=False)
+    except (TypeError, ValueError) as exc:
+        raise AssertionError(f"{name}: could not be read as an array of numbers ({exc}).") from None
+    return np.asarray(arr, dtype=np.float64)
+
+
+def _fmt_index(idx) -> str:
+    idx = tuple(int(i) for i in idx)
+    return "()" if not idx else str(idx)
+
+
+def _constant_ratio(actual: np.ndarray, expected: np.ndarray, rtol: float) -> float | None:
+    """The constant c with actual ≈ c * expected, if there is one (and it is not 1)."""
+    mask = np.abs(expected) > 1e-12 * max(1.0, np.abs(expected).max())
+    if mask.sum() == 0:
+        return None
+    ratios = actual[mask] / expected[mask]
+    c = float(np.median(ratios))
+    if not np.isfinite(c) or abs(c - 1.0) < 1e-9 or abs(c) < 1e-12:
+        return None
+    if np.allclose(actual, c * expected, rtol=max(rtol, 1e-6) * 10, atol=1e-10 * (1 + abs(c))):
+        return c
+    return None
+
+
+def _name_factor(c: float) -> str:
+    if abs(c + 1) < 1e-6:
+        return "every entry has the opposite sign: a sign flipped somewhere (e.g. y - p instead of p - y)"
+    for k, why in ((2, "a factor of 2 (the derivative of a square, or a ½ in the loss)"),):
+        if abs(c - k) < 1e-6 * k:
+            return f"every entry is {k} times too large: {why}"
+        if abs(c - 1 / k) < 1e-6 / k:
+            return f"every entry is {k} times too small: {why}"
+        if abs(c + k) < 1e-6 * k or abs(c + 1 / k) < 1e-6 / k:
+            return f"off by a factor of {c:g}: a sign and {why}"
+    near_int = round(c)
+    if abs(c - near_int) < 1e-6 * max(1, abs(c)) and abs(near_int) >= 3:
+        return f"every entry is {near_int} times too large: a missing 1/m averaging (m = {abs(near_int)} here?)"
+    inv = 1 / c
+    near_inv = round(inv)
+    if abs(inv - near_inv) < 1e-6 * max(1, abs(inv)) and abs(near_inv) >= 3:
+        return f"every entry is {near_inv} times too small: divided by m once too often (m = {abs(near_inv)} here?)"
+    return f"every entry is off by the same factor {c:.6g}: a constant factor is wrong"
+
+
+def _likely_cause(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str | None:
+    if actual.shape != expected.shape:
+        return None
+    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and actual.shape[0] > 1:
+        if np.allclose(actual, expected.T, rtol=rtol, atol=atol):
+            return "the answer equals the transpose of the expected matrix"
+    c = _constant_ratio(actual, expected, rtol)
+    if c is not None:
+        return _name_factor(c)
+    if np.allclose(actual, np.zeros_like(actual), atol=atol) and not np.allclose(expected, 0, atol=atol):
+        return "the answer is all zeros: a term is missing, or the function is not finished"
+    diff = actual - expected
+    if actual.size > 1 and np.allclose(diff, diff.flat[0], rtol=0, atol=max(atol, 1e-9)):
+        return f"every entry is off by the same constant {diff.flat[0]:.6g}: a missing or extra constant term"
+    return None
+
+
+def _shape_hint(actual: np.ndarray, expected: np.ndarray) -> str | None:
+    if actual.shape == expected.shape[::-1] and actual.ndim == 2:
+        return "the shape is transposed: check the order of a matrix product or a missing .T"
+    if actual.size == expected.size:
+        if actual.squeeze().shape == expected.squeeze().shape:
+            return "the same numbers with extra or missing length-1 axes: a column vector vs a 1-D array?"
+        return "the same number of entries in another shape: check reshape/flatten order or axes"
+    if actual.ndim == 0 and expected.ndim > 0:
+        return "got a single number where an array was expected: summed over an axis too many?"
+    if expected.ndim == 0 and actual.ndim > 0:
+        return "got an array where a single number was expected: forgot to sum or average?"
+    return None
+
+
+def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """Assert that ``actual`` equals ``expected`` within ``|a - e| <= atol + rtol * |e|``.
+
+    name: what is compared, as the student would say it (e.g. ``"dJ/dw"``).
+    actual: the student's value (array-like). expected: the reference value (array-like).
+    Raises AssertionError with a diagnosis on a mismatch; returns None otherwise.
+    """
+    a = as_float_array(name, actual)
+    e = as_float_array(f"{name} (expected)", expected)
+    raw_dtype = getattr(actual, "dtype", type(actual).__name__)
+    lines = [f"{name} does not match the expected value."]
+    if a.shape != e.shape:
+        lines.append(f"  shape: expected {e.shape}, got {a.shape} (dtype {raw_dtype})")
+        hint = _shape_hint(a, e)
+        if hint:
+            lines.append(f"  likely cause: {hint}")
+        raise AssertionError("\n".join(lines))
+    bad_a = ~np.isfinite(a)
+    if bad_a.any() and not (~np.isfinite(e) & bad_a).all():
+        idx = tuple(int(i) for i in np.argwhere(bad_a)[0]) if a.ndim else ()
+        lines.append(
+            f"  {int(bad_a.sum())} non-finite value(s) (NaN or inf), first at index {_fmt_index(idx)}: "
+            f"got {a[idx]}, expected {e[idx]}"
+        )
+        lines.append("  likely cause: an overflow in exp, a log of 0, or a division by 0; use a stable formula")
+        raise AssertionError("\n".join(lines))
+    both_inf = np.isinf(a) & np.isinf(e) & (np.sign(a) == np.sign(e))
+    err = np.where(both_inf, 0.0, np.abs(a - e))
+    err = np.nan_to_num(err, nan=np.inf)
+    tol = atol + rtol * np.abs(e)
+    if np.all(err <= tol):
+        return
+    i_abs = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    rel = err / np.maximum(np.abs(e), 1e-300)
+    i_rel = np.unravel_index(int(np.argmax(rel)), rel.shape) if rel.ndim else ()
+    n_bad = int(np.sum(err > tol))
+    lines.append(f"  shape {a.shape}, dtype {raw_dtype}; {n_bad} of {a.size} entries outside the tolerance")
+    lines.append(
+        f"  largest absolute error {err[i_abs]:.3e} at index {_fmt_index(i_abs)}: "
+        f"got {a[i_abs]:.8g}, expected {e[i_abs]:.8g}"
+    )
+    lines.append(f"  largest relative error {rel[i_rel]:.3e} at index {_fmt_index(i_rel)}")
+    lines.append(f"  tolerance: |got - expected| <= atol + rtol*|expected| with rtol={rtol:g}, atol={atol:g}")
+    cause = _likely_cause(a, e, rtol, atol)
+    if cause:
+        lines.append(f"  likely cause: {cause}")
+    raise AssertionError("\n".join(lines))
+
+
+def check_equal(name: str, actual, expected) -> None:
+    """Assert exact equality of integers, tuples of integers, strings or booleans.
+
+    For counts and shapes (parameter counts, output sizes). Numbers are compared as Python
+    ints after checking they are whole; a mismatch names the ratio or difference.
+    """
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
+            raise AssertionError(
+                f"{name}: expected a sequence of length {len(expected)} like {tuple(expected)}, "
+                f"got {actual!r} (type {_type_name(actual)})"
+            )
+        for k, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            check_equal(f"{name}[{k}]", a, e)
+        return
+    if isinstance(expected, (bool, np.bool_)) or isinstance(expected, str):
+        if type(actual) is not type(expected) or actual != expected:
+            raise AssertionError(f"{name}: expected {expected!r}, got {actual!r}")
+        return
+    if not isinstance(actual, (numbers.Integral, np.integer)) or isinstance(actual, (bool, np.bool_)):
+        if isinstance(actual, (float, np.floating)) and float(actual).is_integer():
+            actual = int(actual)
+        else:
+            raise AssertionError(
+                f"{name}: expected the whole number {expected}, got {actual!r} (type {_type_name(actual)})"
+            )
+    a, e = int(actual), int(expected)
+    if a == e:
+        return
+    msg = f"{name}: expected {e}, got {a} (off by {a - e:+d})"
+    if e != 0 and a != 0:
+        if a % e == 0:
+            msg += f"; the answer is {a // e} times the expected value"
+        elif e % a == 0:
+            msg += f"; the expected value is {e // a} times the answer"
+    raise AssertionError(msg)
+
+
+def check_true(name: str, condition, explanation: str) -> None:
+    """Assert a property; ``explanation`` says what should hold and why it matters."""
+    if not isinstance(condition, (bool, np.bool_)):
+        raise AssertionError(f"{name}: the check expected True/False, got {_type_name(condition)}")
+    if not bool(condition):
+        raise AssertionError(f"{name}: {explanation}")

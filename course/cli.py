@@ -1,0 +1,125 @@
+"""The ``course`` command.
+
+course release [TOPIC ...]      regenerate release/ from source/ with nbgrader
+course grade NOTEBOOK.ipynb     check a filled-in notebook against the hidden tests
+course demo                     the end-to-end demo: release, grade a small class, report
+course clean [NOTEBOOK ...]     strip outputs and editor metadata from source notebooks
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from course import grading
+
+
+def _topics(names: list[str]) -> list[str]:
+    known = grading.assignments()
+    if not names:
+        return known
+    out = []
+    for name in names:
+        name = Path(name).name.removesuffix(".ipynb")
+        matches = [t for t in known if t == name or t.startswith(name + "_") or t.split("_", 1)[0] == name]
+        if len(matches) != 1:
+            raise grading.GradingError(f"unknown topic {name!r}; the topics are: {', '.join(known)}")
+        out.append(matches[0])
+    return out
+
+
+def cmd_release(args) -> int:
+    root = grading.repo_root()
+    for topic in _topics(args.topics):
+        with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+            changed = grading.release(topic, Path(tmp), root)
+        rel = [str(p.relative_to(root)) for p in changed]
+        print(f"{topic}: " + (f"updated {', '.join(rel)}" if rel else "up to date"))
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from course.report import grade_table
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    topic = path.name.removesuffix(".ipynb")
+    known = grading.assignments()
+    if topic not in known:
+        print(
+            f"error: {path.name} is not a course notebook. Keep the file name of the student version "
+            f"(one of: {', '.join(t + '.ipynb' for t in known)}).",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Grading {path} against the hidden tests of {topic} (this runs the whole notebook)...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+        course = grading.CourseDir(tmp)
+        course.generate(topic)
+        course.submit("me", topic, path)
+        try:
+            result = course.autograde(topic, "me")
+        except grading.GradingError as exc:
+            print(f"error: the notebook could not be graded.\n{exc}", file=sys.stderr)
+            return 1
+    print(grade_table(result))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from course.demo import run_demo
+
+    return run_demo(workdir=Path(args.workdir) if args.workdir else None, topics=_topics(args.topics))
+
+
+def cmd_clean(args) -> int:
+    from course.authoring import clean_notebook
+
+    root = grading.repo_root()
+    paths = [Path(p) for p in args.notebooks] or sorted((root / "source").glob("*/*.ipynb"))
+    for p in paths:
+        print(f"{p}: {'cleaned' if clean_notebook(p) else 'clean'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description="The theory of ML, checked by numbers.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="regenerate release/ (student notebooks) from source/ with nbgrader")
+    p.add_argument("topics", nargs="*", help="topics to release (default: all), e.g. 01_linear_regression or 01")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("grade", help="check one filled-in notebook against the hidden tests")
+    p.add_argument("notebook", help="path to your copy of a student notebook, e.g. 01_linear_regression.ipynb")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("demo", help="end to end: release, autograde a small class, print the grades")
+    p.add_argument("topics", nargs="*", help="topics for the demo class (default: the first one)")
+    p.add_argument("--workdir", help="course directory to create (default: a new temporary folder)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("clean", help="strip outputs and editor metadata from source notebooks")
+    p.add_argument("notebooks", nargs="*", help="notebooks (default: every notebook in source/)")
+    p.set_defaults(func=cmd_clean)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except grading.GradingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Guard for "derive and implement" answers: the answer must not let PyTorch do the work.
+
+``call_without_torch`` runs a student's function while a PyTorch dispatch mode watches
+every tensor operation (creation, arithmetic, ``backward``, ``torch.autograd.grad``,
+``torch.func``...). If the function touched PyTorch at all, or returned a tensor, the check
+fails with a message that explains why: the exercise is to derive the formula.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+__all__ = ["call_without_torch", "UsedTorchError"]
+
+
+class UsedTorchError(AssertionError):
+    """Raised when a derive-and-implement answer uses PyTorch."""
+
+
+class _RecordTorchOps(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.ops: list[str] = []
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.ops.append(str(func))
+        raise UsedTorchError(f"PyTorch operation {func} called inside a NumPy-only answer")
+
+
+def _message(name: str, what: str) -> str:
+    return (
+        f"{name} {what}. This exercise asks you to derive the formula on paper and write it "
+        "with NumPy; PyTorch (and its autograd) is the oracle the grader compares you with, "
+        "so it cannot be part of the answer. Remove the torch calls and return a NumPy array."
+    )
+
+
+def call_without_torch(name: str, fn, *args, **kwargs):
+    """Call ``fn(*args, **kwargs)`` and fail if it used PyTorch or returned a tensor.
+
+    name: the answer's name in messages (e.g. ``"logistic_gradient"``).
+    Returns whatever ``fn`` returned. Any exception ``fn`` raises propagates unchanged.
+    """
+    recorder = _RecordTorchOps()
+    try:
+        with recorder:
+            result = fn(*args, **kwargs)
+    except UsedTorchError:
+        raise AssertionError(_message(name, f"uses PyTorch ({recorder.ops[0]})")) from None
+    if recorder.ops:
+        # The student's code caught our exception and carried on: still a torch answer.
+        raise AssertionError(_message(name, f"uses PyTorch ({recorder.ops[0]})"))
+    if _contains_tensor(result):
+        raise AssertionError(_message(name, "returned a torch.Tensor"))
+    return result
+
+
+def _contains_tensor(obj, depth: int = 0) -> bool:
+    if isinstance(obj, torch.Tensor):
+        return True
+    if depth < 3 and isinstance(obj, (tuple, list)):
+        return any(_contains_tensor(o, depth + 1) for o in obj)
+    if depth < 3 and isinstance(obj, dict):
+        return any(_contains_tensor(o, depth + 1) for o in obj.values())
+    return False

@@ -1,0 +1,64 @@
+"""Shared fixtures: one throwaway nbgrader course directory per topic, graded once per session."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import nbharness  # noqa: E402
+
+from course.grading import CourseDir  # noqa: E402
+
+
+class GradedTopic:
+    """A topic generated with nbgrader and two submissions autograded: reference and blank."""
+
+    def __init__(self, assignment: str, workdir: Path):
+        self.assignment = assignment
+        self.course = CourseDir(workdir, nbharness.ROOT)
+        self.release_dir = self.course.generate(assignment)
+        ref = self.course.submit(
+            "reference", assignment, nbharness.ROOT / "source" / assignment / f"{assignment}.ipynb"
+        )
+        blank = self.course.submit("blank", assignment, nbharness.ROOT / "release" / assignment / f"{assignment}.ipynb")
+        assert ref.is_file() and blank.is_file()
+        self.reference = self.course.autograde(assignment, "reference")
+        self.blank = self.course.autograde(assignment, "blank")
+
+    def autograded_notebook(self, student: str):
+        import nbformat
+
+        path = self.course.path / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
+        return nbformat.read(str(path), as_version=4)
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """graded(assignment) -> GradedTopic, computed once per topic per test session."""
+    cache: dict[str, GradedTopic] = {}
+
+    def get(assignment: str) -> GradedTopic:
+        if assignment not in cache:
+            cache[assignment] = GradedTopic(assignment, tmp_path_factory.mktemp(f"course_{assignment}"))
+        return cache[assignment]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def namespaces():
+    """namespaces(assignment) -> the namespace of the source notebook run in-process, once."""
+    cache: dict[str, dict] = {}
+
+    def get(assignment: str) -> dict:
+        if assignment not in cache:
+            cache[assignment] = nbharness.run_in_process(assignment)
+        return cache[assignment]
+
+    return get

@@ -1,0 +1,55 @@
+"""Mutants: plausible wrong answers (tests/mutants/<topic>.py) must lose points.
+
+The reference notebook runs once in-process; each mutant replaces its function in that
+namespace, and the test cells that call the function run again. At least one must fail.
+"""
+
+from __future__ import annotations
+
+import nbharness
+import pytest
+
+TOPICS = nbharness.topics()
+CASES = [
+    pytest.param(a, fn, desc, id=f"{a}:{fn}:{desc}")
+    for a in TOPICS
+    for fn, muts in nbharness.load_mutants(a).items()
+    for desc in muts
+]
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_every_graded_function_has_three_mutants(assignment):
+    nb = nbharness.read(assignment)
+    functions = nbharness.graded_functions(nb)
+    catalog = nbharness.load_mutants(assignment)
+    thin = {fn: len(catalog.get(fn, {})) for fn in functions if len(catalog.get(fn, {})) < 3}
+    assert not thin, f"graded functions with fewer than 3 mutants in tests/mutants/{assignment}.py: {thin}"
+    unknown = set(catalog) - set(functions)
+    assert not unknown, f"mutants for functions the notebook does not grade: {unknown}"
+    untested = [fn for fn in functions if not nbharness.cells_testing(nb, fn)]
+    assert not untested, f"graded functions no test cell calls: {untested}"
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_reference_passes_in_process(namespaces, assignment):
+    ns = namespaces(assignment)
+    nb = nbharness.read(assignment)
+    failed = [o for o in nbharness.run_test_cells(assignment, ns, nbharness.test_cells(nb)) if not o.passed]
+    assert not failed, [f"{o.grade_id}: {o.error!r}" for o in failed]
+
+
+@pytest.mark.parametrize("assignment,function,description", CASES)
+def test_mutant_loses_points(namespaces, assignment, function, description):
+    ns = namespaces(assignment)
+    nb = nbharness.read(assignment)
+    source = nbharness.load_mutants(assignment)[function][description]
+    assert function in nbharness.defined_functions(source), f"the mutant does not define {function}"
+    cells = nbharness.cells_testing(nb, function)
+    with nbharness.substituted(ns, source):
+        outcomes = nbharness.run_test_cells(assignment, ns, cells, seconds=30)
+    caught = [o for o in outcomes if not o.passed]
+    assert caught, (
+        f"mutant {description!r} of {function} passes every test cell that calls it "
+        f"({[o.grade_id for o in outcomes]}): the hidden tests are too weak"
+    )

@@ -1,0 +1,121 @@
+"""Every notebook in source/ end to end with real nbgrader: written once for all topics.
+
+1. the source notebook runs and autogrades to full marks;
+2. the release notebook has no solutions, hidden tests or outputs, and scores 0 unanswered;
+3. release/ is what `course release` would generate now;
+5. committed notebooks are clean.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbharness
+import pytest
+
+from course.grading import _normalise_notebook
+
+TOPICS = nbharness.topics()
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
+GRADE_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+
+def test_course_has_topics():
+    assert TOPICS, "no notebooks found in source/"
+    assert TOPICS[0] == "01_linear_regression"
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_source_autogrades_to_full_marks(graded, assignment):
+    topic = graded(assignment)
+    result = topic.reference
+    auto = [c for c in result.cells if c.kind == "autograded"]
+    assert auto, "the notebook has no autograded test cells"
+    failed = [f"{c.grade_id}: {c.points}/{c.max_points} {c.message}" for c in auto if c.points != c.max_points]
+    assert not failed, "reference solution loses points:\n" + "\n".join(failed)
+    errors = [
+        nbharness.nbgrader_meta(c).get("grade_id", f"cell {i}")
+        for i, c in enumerate(topic.autograded_notebook("reference").cells)
+        if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
+    assert not errors, f"cells raised an error when the reference ran top to bottom: {errors}"
+    total = result.auto_max + result.manual_max
+    assert 15 <= total <= 60, f"{assignment} is worth {total} points; aim for 20-40"
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_release_unanswered_scores_zero(graded, assignment):
+    result = graded(assignment).blank
+    scored = [f"{c.grade_id}: {c.points}" for c in result.cells if c.kind == "autograded" and c.points]
+    assert not scored, "unanswered release notebook earns points on:\n" + "\n".join(scored)
+    assert result.auto_max == graded(assignment).reference.auto_max
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_release_hides_solutions_and_hidden_tests(assignment):
+    source = nbharness.read(assignment, "source")
+    released = nbharness.read(assignment, "release")
+    text = json.dumps(released)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text, f"release contains {marker!r}"
+    released_lines = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
+    for cell in source.cells:
+        for block in HIDDEN.findall(cell.source):
+            leaked = [
+                line.strip() for line in block.splitlines() if len(line.strip()) > 12 and line.strip() in released_lines
+            ]
+            assert not leaked, f"hidden test lines appear in the release: {leaked[:3]}"
+        if nbharness.is_answer(cell) or (
+            nbharness.nbgrader_meta(cell).get("solution") and cell.cell_type == "markdown"
+        ):
+            for sol in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", cell.source, re.S):
+                leaked = [
+                    line.strip()
+                    for line in sol.splitlines()
+                    if len(line.strip()) > 12 and line.strip() in released_lines
+                ]
+                assert not leaked, f"solution lines appear in the release: {leaked[:3]}"
+    for cell in released.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, "release notebook carries outputs"
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_release_in_sync_with_source(graded, assignment):
+    generated = graded(assignment).release_dir
+    committed = nbharness.ROOT / "release" / assignment
+    gen_files = sorted(p.relative_to(generated) for p in generated.rglob("*") if p.is_file())
+    com_files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    assert gen_files == com_files, "release/ has other files than nbgrader generates: run `course release`"
+    for rel in gen_files:
+        data = (generated / rel).read_bytes()
+        if rel.suffix == ".ipynb":
+            data = _normalise_notebook(data)
+        assert data == (committed / rel).read_bytes(), f"release/{assignment}/{rel} is stale: run `course release`"
+
+
+@pytest.mark.parametrize("kind", ["source", "release"])
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_committed_notebooks_are_clean(assignment, kind):
+    nb = nbharness.read(assignment, kind)
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}, f"notebook metadata: {sorted(nb.metadata)}"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "a cell carries outputs"
+        extra = set(cell.metadata) - {"nbgrader", "deletable", "editable"}
+        assert not extra, f"cell metadata beyond nbgrader's: {extra}"
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_grade_ids_and_points_follow_the_conventions(assignment):
+    nb = nbharness.read(assignment)
+    ids = [nbharness.nbgrader_meta(c).get("grade_id") for c in nb.cells if nbharness.nbgrader_meta(c)]
+    assert len(ids) == len(set(ids)), "duplicate grade_id"
+    for cell in nb.cells:
+        meta = nbharness.nbgrader_meta(cell)
+        if meta.get("grade") or meta.get("solution"):
+            assert GRADE_ID.match(meta["grade_id"]), f"grade_id {meta['grade_id']!r} is not snake_case"
+        if nbharness.is_test(cell):
+            assert 1 <= meta["points"] <= 3, f"{meta['grade_id']}: a test cell is worth 1-3 points"
+            assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']} has no hidden tests"
