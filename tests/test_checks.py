@@ -1,0 +1,126 @@
+"""course.checks: right answers pass; wrong answers fail with a message that diagnoses them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from course.checks import as_float_array, check_close, check_equal, check_true
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(7, 3))
+y = rng.normal(size=7)
+w = rng.normal(size=3)
+GRAD = -2 * X.T @ (y - X @ w)
+
+
+def message(fn, *args, **kwargs) -> str:
+    with pytest.raises(AssertionError) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+def test_equal_values_pass_within_tolerance():
+    check_close("g", GRAD + 1e-9, GRAD)
+    check_close("scalar", 3.0, np.float64(3.0))
+    check_close("tensor", torch.tensor(GRAD), GRAD)
+
+
+@pytest.mark.parametrize(
+    "wrong, cause",
+    [
+        (-GRAD, "opposite sign"),
+        (GRAD / 2, "2 times too small"),
+        (GRAD * 2, "2 times too large"),
+        (GRAD * 7, "7 times too large: a missing 1/m"),
+        (GRAD / 7, "7 times too small"),
+        (GRAD * 1.37, "same factor 1.37"),
+        (GRAD + 0.5, "same constant 0.5"),
+        (np.zeros(3), "all zeros"),
+    ],
+)
+def test_likely_causes_are_named(wrong, cause):
+    msg = message(check_close, "dJ/dw", wrong, GRAD)
+    assert msg.startswith("dJ/dw does not match")
+    assert cause in msg
+    assert "largest absolute error" in msg and "largest relative error" in msg and "rtol=" in msg
+
+
+def test_message_gives_index_and_values_of_largest_error():
+    wrong = GRAD.copy()
+    wrong[1] += 5.0
+    msg = message(check_close, "g", wrong, GRAD)
+    assert "at index (1,)" in msg
+    assert f"expected {GRAD[1]:.8g}" in msg
+    assert "1 of 3 entries" in msg
+
+
+def test_transposed_square_matrix_is_diagnosed():
+    A = rng.normal(size=(4, 4))
+    assert "transpose" in message(check_close, "W", A.T, A)
+
+
+@pytest.mark.parametrize(
+    "got_shape, expected_shape, hint",
+    [
+        ((3, 4), (4, 3), "transposed"),
+        ((3, 1), (3,), "length-1 axes"),
+        ((), (3,), "single number"),
+        ((3,), (), "forgot to sum"),
+        ((2, 6), (3, 4), "same number of entries"),
+    ],
+)
+def test_shape_mismatch_names_both_shapes(got_shape, expected_shape, hint):
+    msg = message(check_close, "A", np.ones(got_shape), np.ones(expected_shape))
+    assert f"expected {expected_shape}, got {got_shape}" in msg
+    assert hint in msg
+
+
+def test_non_finite_values_are_reported():
+    msg = message(check_close, "p", np.array([np.nan, 1.0, np.inf]), np.ones(3))
+    assert "2 non-finite" in msg and "index (0,)" in msg and "stable" in msg
+
+
+def test_matching_infinities_pass():
+    check_close("log", np.array([-np.inf, 0.0]), np.array([-np.inf, 0.0]))
+
+
+def test_none_and_wrong_types_explain_themselves():
+    assert "forget to `return`" in message(check_close, "f(x)", None, 1.0)
+    assert "object of type" in message(check_close, "f(x)", {"a": 1}, 1.0)
+    assert "bool" in message(check_close, "f(x)", True, 1.0)
+    assert "could not be read" in message(check_close, "f(x)", ["a", "b"], [1.0, 2.0])
+
+
+class AlwaysEqual(np.ndarray):
+    def __eq__(self, other):
+        return True
+
+    def __array_ufunc__(self, *args, **kwargs):  # would make every comparison "pass"
+        return np.zeros(3)
+
+
+def test_ndarray_subclass_cannot_fool_the_check():
+    fake = np.zeros(3).view(AlwaysEqual)
+    arr = as_float_array("x", fake)
+    assert type(arr) is np.ndarray
+    assert "does not match" in message(check_close, "g", fake, GRAD)
+
+
+def test_check_equal_counts_and_shapes():
+    check_equal("params", 2400, 2400)
+    check_equal("shape", (29, 29, 32), (29, 29, 32))
+    check_equal("count", 12.0, 12)
+    assert "off by -32" in message(check_equal, "params", 2368, 2400)
+    assert "3 times the expected" in message(check_equal, "n", 30, 10)
+    assert "shape[1]" in message(check_equal, "shape", (29, 30, 32), (29, 29, 32))
+    assert "length 3" in message(check_equal, "shape", (29, 29), (29, 29, 32))
+    assert "whole number" in message(check_equal, "n", 2.5, 2)
+    assert "whole number" in message(check_equal, "n", True, 1)
+
+
+def test_check_true():
+    check_true("converged", np.bool_(True), "should converge")
+    assert "should converge" in message(check_true, "converged", False, "should converge")
+    assert "True/False" in message(check_true, "converged", "yes", "x")

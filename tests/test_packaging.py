@@ -1,0 +1,62 @@
+"""The repository's set-up: dependency lists agree, lint is clean, the documented commands exist."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _split(spec: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"]) + [s for group in project["optional-dependencies"].values() for s in group]
+    return dict(_split(s) for s in specs)
+
+
+def conda_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    out = {}
+    for dep in env["dependencies"]:
+        items = dep["pip"] if isinstance(dep, dict) else [dep]
+        for spec in items:
+            name, version = _split(spec.replace("=", "==", 1) if re.match(r"^[\w.\-]+=[^=]", spec) else spec)
+            if name not in {"python", "pip"}:
+                out[name] = version
+    return out
+
+
+def test_environment_yml_and_pyproject_list_the_same_dependencies():
+    assert conda_requirements() == pyproject_requirements()
+
+
+def test_torch_is_pinned_to_the_cpu_build_on_disk():
+    assert pyproject_requirements()["torch"] == "==2.13.0"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make demo" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def test_ruff_is_clean():
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_student_work_and_gradebooks_are_ignored():
+    for path in ["submitted/x.ipynb", "autograded/a", "feedback/a.html", "gradebook.db", "coursework/01.ipynb"]:
+        proc = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
+        assert proc.returncode == 0, f"{path} is not ignored by .gitignore"
