@@ -33,3 +33,11 @@ c.LimitOutput.max_traceback = 60
 # The grading kernel logs only errors (ipykernel otherwise warns on every start that it talks
 # over TCP on localhost). --HistoryManager.hist_file=:memory: is nbgrader's own default.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+
+# Feedback shows each test's message but never the hidden tests (neither their code nor the
+# traceback lines that quote it).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course.nbgrader_ext.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -90,8 +90,8 @@ def _likely_cause(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: f
         if np.allclose(actual, expected.T, rtol=rtol, atol=atol):
             return "the answer equals the transpose of the expected matrix"
     c = _constant_ratio(actual, expected, rtol)
-    if c is not None:
-        return _name_factor(c)
+    if c is not None and (actual.size > 1 or any(abs(c - k) < 1e-6 for k in (-1, 2, 0.5))):
+        return _name_factor(c)  # a single number always has "a constant ratio": name only -1, 2, ½
     if np.allclose(actual, np.zeros_like(actual), atol=atol) and not np.allclose(expected, 0, atol=atol):
         return "the answer is all zeros: a term is missing, or the function is not finished"
     diff = actual - expected

@@ -119,3 +119,26 @@ def test_grade_ids_and_points_follow_the_conventions(assignment):
         if nbharness.is_test(cell):
             assert 1 <= meta["points"] <= 3, f"{meta['grade_id']}: a test cell is worth 1-3 points"
             assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']} has no hidden tests"
+
+
+def _visible_text(html_text: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_feedback_shows_messages_but_no_hidden_tests(graded, assignment):
+    topic = graded(assignment)
+    source = nbharness.read(assignment, "source")
+    hidden = {
+        line.strip()
+        for cell in source.cells
+        for block in HIDDEN.findall(cell.source)
+        for line in block.splitlines()
+        if len(line.strip()) > 12
+    }
+    page = _visible_text(topic.course.feedback(assignment, "blank").read_text())
+    leaked = [line for line in hidden if line in page]
+    assert not leaked, f"feedback shows hidden test lines: {leaked[:3]}"
+    assert "NotImplementedError" in page, "feedback should say why the unanswered cells failed"
