@@ -1,0 +1,118 @@
+"""The `course` command on a tiny throwaway course (fast, independent of the real notebooks)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import authoring as A
+
+REPO = Path(__file__).resolve().parent.parent
+TOPIC = "00_tiny"
+
+
+def tiny_course(root: Path) -> Path:
+    (root / "autograder").mkdir(parents=True)
+    shutil.copy(REPO / "autograder" / "nbgrader_config.py", root / "autograder")
+    cells = [
+        A.md("# Tiny"),
+        A.code("import numpy as np\nfrom course.checks import check_close"),
+        A.answer(
+            "tiny_double",
+            'def double(x):\n    """Twice x."""\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION',
+        ),
+        A.tests(
+            "tiny_double_values",
+            2,
+            "check_close('double(3)', double(3.0), 6.0)\n### BEGIN HIDDEN TESTS\n"
+            "check_close('double(-7.5)', double(-7.5), -15.0)\n### END HIDDEN TESTS",
+        ),
+        A.manual("tiny_explain", 1, "### BEGIN SOLUTION\nDoubling is adding x to itself.\n### END SOLUTION"),
+    ]
+    A.write_notebook(cells, root / "source" / TOPIC / f"{TOPIC}.ipynb", "tiny")
+    (root / "tests" / "mutants").mkdir(parents=True)
+    (root / "tests" / "mutants" / f"{TOPIC}.py").write_text(
+        "MUTANTS = {'double': {'squared': 'def double(x):\\n    return x * x\\n'}}\n"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def course_root(tmp_path_factory):
+    return tiny_course(tmp_path_factory.mktemp("tiny"))
+
+
+def course(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**__import__("os").environ, "COURSE_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True, text=True, env=env)
+
+
+def test_release_is_stable(course_root):
+    first = course(course_root, "release")
+    assert first.returncode == 0, first.stderr
+    assert "updated release/00_tiny/00_tiny.ipynb" in first.stdout
+    released = course_root / "release" / TOPIC / f"{TOPIC}.ipynb"
+    before = released.read_bytes()
+    again = course(course_root, "release", "00")
+    assert again.returncode == 0 and "up to date" in again.stdout
+    assert released.read_bytes() == before
+    assert b"BEGIN SOLUTION" not in before and b"double(-7.5)" not in before
+
+
+def test_grade_prints_a_table_without_hidden_code(course_root, tmp_path):
+    course(course_root, "release")
+    nb = nbformat.read(str(course_root / "release" / TOPIC / f"{TOPIC}.ipynb"), as_version=4)
+    for cell in nb.cells:
+        if "def double" in cell.source:
+            cell.source = "def double(x):\n    return x + 2\n"  # right at x = 2 only
+    mine = tmp_path / f"{TOPIC}.ipynb"
+    nbformat.write(nb, str(mine))
+    proc = course(course_root, "grade", str(mine))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "tiny_double_values" in out and "0/2" in out and "FAILED" in out
+    assert "double(3) does not match" in out and "got 5, expected 6" in out
+    assert "tiny_explain" in out and "graded by hand" in out
+    assert "autograded: 0/2 points" in out
+    assert "double(-7.5)" not in out, "hidden test code must not be printed"
+
+
+def test_grade_refuses_a_wrong_file_name_with_advice(course_root, tmp_path):
+    wrong = tmp_path / "my_homework.ipynb"
+    shutil.copy(course_root / "source" / TOPIC / f"{TOPIC}.ipynb", wrong)
+    proc = course(course_root, "grade", str(wrong))
+    assert proc.returncode == 2
+    assert "not a course notebook" in proc.stderr and "00_tiny.ipynb" in proc.stderr
+
+
+def test_grade_reports_a_malformed_notebook(course_root, tmp_path):
+    broken = tmp_path / f"{TOPIC}.ipynb"
+    broken.write_text('{"cells": [')
+    proc = course(course_root, "grade", str(broken))
+    assert proc.returncode == 1
+    assert "could not be graded" in proc.stderr
+
+
+def test_unknown_topic_lists_the_topics(course_root):
+    proc = course(course_root, "release", "99_nope")
+    assert proc.returncode == 1 and "00_tiny" in proc.stderr
+
+
+def test_clean_strips_outputs(course_root, tmp_path):
+    path = tmp_path / "dirty.ipynb"
+    nb = nbformat.read(str(course_root / "source" / TOPIC / f"{TOPIC}.ipynb"), as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="hi")]
+    nb.cells[1].execution_count = 3
+    nb.metadata["widgets"] = {"x": 1}
+    nbformat.write(nb, str(path))
+    proc = course(course_root, "clean", str(path))
+    assert proc.returncode == 0 and "cleaned" in proc.stdout
+    clean = nbformat.read(str(path), as_version=4)
+    assert clean.cells[1].outputs == [] and clean.cells[1].execution_count is None
+    assert set(clean.metadata) == {"kernelspec", "language_info"}
+    assert course(course_root, "clean", str(path)).stdout.strip().endswith(": clean")
