@@ -41,3 +41,15 @@ c.GenerateFeedback.preprocessors = [
     "course.nbgrader_ext.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# The learner's "check my work" cell (grade_id ending in _check_my_work) grades the notebook
+# against these hidden tests; the autograder blanks it before running the notebook, so grading
+# never recurses and the cell costs nothing here. nbgrader's own sanitize steps are kept, in order.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "course.nbgrader_ext.DropSelfCheck",
+]

@@ -147,3 +147,47 @@ def clean_notebook(path: str | Path) -> bool:
         cell.pop("attachments", None) if cell.cell_type == "code" else None
     _write(nb, path)
     return path.read_text(encoding="utf-8") != before
+
+
+# -- the "check my work" cell -------------------------------------------------------------------
+CHECK_CELL_SUFFIX = "_check_my_work"  # the marker: course.nbgrader_ext.DropSelfCheck looks for it
+
+
+def check_my_work_cells(topic: str, prefix: str | None = None) -> list[dict]:
+    """The two cells that end a notebook: how to check, and the locked cell that does it.
+
+    topic: the notebook's name, e.g. ``"01_linear_regression"``. prefix: of the grade_ids
+    (default: the topic without its number, ``"linear_regression"``). The code cell's grade_id
+    ends with ``_check_my_work``; the autograder blanks that cell (``DropSelfCheck``).
+    """
+    prefix = prefix or topic.split("_", 1)[-1]
+    intro = md(
+        "## Check your work\n\n"
+        "Save the notebook first (**Ctrl+S**, or **⌘S** on a Mac), then run the cell below. In a clone of "
+        "the course it grades the saved file against the same hidden tests the instructors use and shows "
+        "one row per question, without showing the hidden tests. In a class, your instructor grades the "
+        "hidden tests; the cell then tells you what the visible tests said.",
+        grade_id=f"{prefix}_check_my_work_intro",
+    )
+    src = f'from course.selfcheck import check_my_work\n\ncheck_my_work("{topic}")'
+    check = code(src, grade_id=f"{prefix}{CHECK_CELL_SUFFIX}")
+    for cell in (intro, check):
+        cell["id"] = cell["metadata"]["nbgrader"]["grade_id"]
+    return [intro, check]
+
+
+def add_check_cell(path: str | Path, topic: str | None = None, prefix: str | None = None) -> bool:
+    """Append the "check my work" cells to a source notebook unless it already has one.
+
+    topic: default the file name (``01_linear_regression.ipynb`` -> ``01_linear_regression``).
+    Returns True when the file changed. Run ``course release`` afterwards.
+    """
+    path = Path(path)
+    topic = topic or path.name.removesuffix(".ipynb")
+    nb = nbformat.read(str(path), as_version=4)
+    if any(c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").endswith(CHECK_CELL_SUFFIX) for c in nb.cells):
+        return False
+    nb.cells.extend(nbformat.from_dict(c) for c in check_my_work_cells(topic, prefix))
+    nbformat.validate(nb)
+    _write(nb, path)
+    return True

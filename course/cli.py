@@ -4,6 +4,9 @@ course release [TOPIC ...]      regenerate release/ from source/ with nbgrader
 course grade NOTEBOOK.ipynb     check a filled-in notebook against the hidden tests
 course demo                     the end-to-end demo: release, grade a small class, report
 course clean [NOTEBOOK ...]     strip outputs and editor metadata from source notebooks
+course lab [--workspace PATH]   self-study: copy the student notebooks to a workspace, open JupyterLab
+course progress                 self-study: points per topic in the workspace (hidden tests)
+course add-check-cell [TOPIC]   append the "check my work" cell to source notebooks
 """
 
 from __future__ import annotations
@@ -86,6 +89,45 @@ def cmd_clean(args) -> int:
     return 0
 
 
+# -- self-study (issue 10): course lab, course progress, course add-check-cell -------------------
+def cmd_lab(args) -> int:
+    import os
+
+    from course import lab
+
+    workspace, root, copied = lab.prepare(Path(args.workspace) if args.workspace else None)
+    for path in copied:
+        print(f"copied {path.relative_to(workspace)}")
+    print(f"workspace: {workspace} ({len(copied)} new files; files already there are never overwritten)")
+    argv, env = lab.lab_command(workspace, root, port=args.port, browser=not args.no_browser)
+    print("starting JupyterLab (Ctrl+C twice to stop). Validate = visible tests; the last cell of a notebook "
+          "checks it against the hidden tests.", flush=True)
+    os.execve(argv[0], argv, env)  # JupyterLab takes over this process (and its Ctrl+C)
+
+
+def cmd_progress(args) -> int:
+    from course import lab, selfcheck
+
+    workspace = Path(args.workspace).expanduser().resolve() if args.workspace else lab.default_workspace()
+    if not workspace.is_dir():
+        print(f"error: no workspace {workspace}; `course lab` creates it", file=sys.stderr)
+        return 2
+    rows = selfcheck.progress(workspace, _topics(args.topics))
+    print(selfcheck.progress_report(rows, workspace).text())
+    return 0
+
+
+def cmd_add_check_cell(args) -> int:
+    from course.authoring import add_check_cell
+
+    root = grading.repo_root()
+    for topic in _topics(args.topics):
+        changed = add_check_cell(grading.notebook_path(topic, "source", root), topic)
+        print(f"{topic}: " + ("added the check-my-work cell" if changed else "has its check-my-work cell"))
+    print("next: `course release` to regenerate the student notebooks")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description="The theory of ML, checked by numbers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +148,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="strip outputs and editor metadata from source notebooks")
     p.add_argument("notebooks", nargs="*", help="notebooks (default: every notebook in source/)")
     p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("lab", help="self-study: copy the student notebooks to your workspace and open JupyterLab")
+    p.add_argument("--workspace", help="folder for your notebooks (default: coursework/ in the repository)")
+    p.add_argument("--no-browser", action="store_true", help="print the URL instead of opening a browser")
+    p.add_argument("--port", type=int, help="port of the JupyterLab server (default: 8888 or the next free one)")
+    p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("progress", help="self-study: points per topic for the notebooks in your workspace")
+    p.add_argument("topics", nargs="*", help="topics (default: all)")
+    p.add_argument("--workspace", help="the folder given to `course lab` (default: coursework/)")
+    p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("add-check-cell", help='append the "check my work" cell to source notebooks (idempotent)')
+    p.add_argument("topics", nargs="*", help="topics (default: all)")
+    p.set_defaults(func=cmd_add_check_cell)
     return parser
 
 

@@ -28,3 +28,28 @@ class HideHiddenTests(NbGraderPreprocessor):
                 if out.get("output_type") == "error":
                     out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
         return cell, resources
+
+
+CHECK_CELL_SUFFIX = "_check_my_work"
+
+
+def is_check_cell(cell) -> bool:
+    """The learner's "check my work" cell: its grade_id ends with ``_check_my_work``."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").endswith(CHECK_CELL_SUFFIX)
+
+
+class DropSelfCheck(NbGraderPreprocessor):
+    """The autograder does not run the learner's "check my work" cell.
+
+    That cell grades the saved notebook against the hidden tests (``course.selfcheck``); run
+    by nbgrader it would only grade the notebook a second time inside the first. It runs after
+    OverwriteCells, so a learner's edit of the cell cannot bring it back: its source is replaced
+    by a comment that says why it is empty (the cell stays, so the feedback shows where it was).
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and is_check_cell(cell):
+            cell.source = "# check_my_work() runs in your own copy only; the autograder skips it."
+            cell.outputs = []
+            cell.execution_count = None
+        return cell, resources

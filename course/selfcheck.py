@@ -1,0 +1,390 @@
+"""Check my work: grade a learner's saved notebook against the hidden tests, from inside it.
+
+The last cell of every student notebook calls ``check_my_work("NN_topic")``. In a clone of the
+course (``source/NN_topic`` is there) it grades the *saved* notebook file as the instructor's
+autograder would and shows one row per question: points, passed or failed, and the failing
+check's message, never the hidden test code. Where the hidden tests are not installed (a class
+deployment) it says so and repeats what the visible tests said, read from the saved outputs.
+
+The autograder never runs that cell: ``course.nbgrader_ext.DropSelfCheck`` blanks it first.
+
+``progress(workspace)`` is the same idea across the course: per topic, points out of the
+maximum (``course progress`` prints it; ``show_progress()`` shows it in a notebook).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course import grading
+from course.grading import CellResult, SubmissionResult
+
+# -- where the notebook and the hidden tests are -------------------------------------------------
+
+
+def hidden_tests_root(topic: str) -> Path | None:
+    """The course repository if it holds ``source/<topic>`` (the hidden tests), else None."""
+    try:
+        root = grading.repo_root()
+    except grading.GradingError:
+        return None
+    return root if (root / "source" / topic / f"{topic}.ipynb").is_file() else None
+
+
+def saved_notebook(topic: str) -> Path:
+    """The notebook file this kernel belongs to.
+
+    JupyterLab tells its kernels their notebook's path (``JPY_SESSION_NAME``); elsewhere (a
+    headless run, another editor) it is ``<topic>.ipynb`` in the working directory.
+    """
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb") and Path(session).is_file():
+        return Path(session).resolve()
+    return (Path.cwd() / f"{topic}.ipynb").resolve()
+
+
+# -- grading -----------------------------------------------------------------------------------
+
+
+def grade_notebook(path: Path, topic: str) -> SubmissionResult:
+    """Autograde ``path`` as ``topic`` with the hidden tests, in a throwaway course directory."""
+    with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
+        course = grading.CourseDir(tmp)
+        course.generate(topic)
+        course.submit("me", topic, path)
+        return course.autograde(topic, "me")
+
+
+def grade_in_subprocess(path: Path, topic: str) -> SubmissionResult:
+    """``grade_notebook`` in a fresh Python, so that nothing of the grading lands in the caller's kernel."""
+    proc = subprocess.run([sys.executable, "-m", "course.selfcheck", str(path), topic], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise grading.GradingError(proc.stderr.strip() or f"the grader exited with code {proc.returncode}")
+    data = json.loads(proc.stdout)
+    return SubmissionResult(data["student"], data["assignment"], [CellResult(**c) for c in data["cells"]])
+
+
+# -- what the visible tests said ---------------------------------------------------------------
+
+
+def _nbgrader(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def visible_results(nb) -> list[tuple[str, str, str]]:
+    """(question, status, message) for every graded cell, read from the outputs saved in ``nb``.
+
+    status: "passed" (ran without error), "failed", "not run" (no output saved), "by hand".
+    """
+    rows = []
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if not meta.get("grade"):
+            continue
+        if cell.cell_type == "markdown" or meta.get("solution"):
+            rows.append((meta["grade_id"], "by hand", ""))
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            rows.append(
+                (meta["grade_id"], "failed", f"{errors[0].get('ename', 'Error')}: {errors[0].get('evalue', '')}")
+            )
+        elif cell.get("execution_count") is None:
+            rows.append((meta["grade_id"], "not run", ""))
+        else:
+            rows.append((meta["grade_id"], "passed", ""))
+    return rows
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What ``check_my_work`` has to say: a heading, notes, and a table of (question, points, status, message)."""
+
+    title: str
+    notes: list[str]
+    header: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
+    summary: str = ""
+
+    def text(self) -> str:
+        lines = [self.title, *self.notes]
+        if self.rows:
+            widths = [max(len(str(r[i])) for r in [self.header, *self.rows]) for i in range(len(self.header) - 1)]
+            fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+            lines.append("")
+            lines.append(fmt.format(*self.header[:-1]).rstrip())
+            lines.append("-" * (sum(widths) + 2 * len(widths)))
+            for row in self.rows:
+                lines.append(fmt.format(*row[:-1]).rstrip())
+                if row[-1]:
+                    lines.extend("      " + line for line in row[-1].splitlines())
+        if self.summary:
+            lines += ["", self.summary]
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        e = html.escape
+        colour = {"passed": "#1a7f37", "failed": "#cf222e"}
+        cell = "text-align:left;vertical-align:top;padding:2px 10px"
+        parts = [f"<div class='course-check'><h3>{e(self.title)}</h3>"]
+        parts += [f"<p>{e(n)}</p>" for n in self.notes]
+        if self.rows:
+            head = "".join(f"<th style='{cell}'>{e(h)}</th>" for h in self.header)
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
+            for row in self.rows:
+                tds = []
+                for i, value in enumerate(row):
+                    style = cell + (f";color:{colour[value]};font-weight:bold" if value in colour else "")
+                    last = i == len(row) - 1  # the message: keep its line breaks
+                    body = f"<pre style='margin:0;white-space:pre-wrap'>{e(value)}</pre>" if last else e(value)
+                    tds.append(f"<td style='{style}'>{body}</td>")
+                parts.append("<tr>" + "".join(tds) + "</tr>")
+            parts.append("</tbody></table>")
+        if self.summary:
+            parts.append(f"<p><b>{e(self.summary)}</b></p>")
+        return "\n".join(parts) + "</div>"
+
+
+def _saved_at(path: Path) -> str:
+    mtime = path.stat().st_mtime
+    ago = max(0, int(time.time() - mtime))
+    when = time.strftime("%H:%M:%S", time.localtime(mtime))
+    return (
+        f"{path.name} as saved at {when} ({ago} s ago). Changed something since? Save (Ctrl+S) and run this cell again."
+    )
+
+
+def graded_report(result: SubmissionResult, path: Path) -> Report:
+    rows = []
+    for c in result.cells:
+        status = {"passed": "passed", "failed": "failed", "manual": "graded by hand"}[c.status]
+        points = f"{'-' if c.points is None else f'{c.points:g}'}/{c.max_points:g}"
+        rows.append((c.grade_id, points, status, c.message if c.status == "failed" else ""))
+    summary = f"Autograded: {result.auto_score:g}/{result.auto_max:g} points."
+    if result.auto_max and result.auto_score == result.auto_max:
+        summary += " Every autograded test passes, hidden ones included."
+    if result.manual_max:
+        summary += f" Written answers: {result.manual_max:g} more points, graded by a person."
+    return Report(
+        "Check my work: graded with the hidden tests",
+        [f"Graded {_saved_at(path)}", "The hidden tests try other shapes and random values; their code is not shown."],
+        ("question", "points", "status", "what failed"),
+        rows,
+        summary,
+    )
+
+
+def instructor_report(path: Path, why: str) -> Report:
+    """No hidden tests here: say so, and what the visible tests said in the saved file."""
+    title = "Check my work: the hidden tests are not available here"
+    notes = [why, "Your instructor grades the hidden tests."]
+    if not path.is_file():
+        return Report(title, notes)
+    rows = visible_results(nbformat.read(str(path), as_version=4))
+    notes.append(f"What the visible tests said, from the outputs in {_saved_at(path)}")
+    count = {s: sum(r[1] == s for r in rows) for s in ("passed", "failed", "not run")}
+    summary = f"Visible tests: {count['passed']} passed, {count['failed']} failed, {count['not run']} not run."
+    return Report(title, notes, ("question", "status", "message"), rows, summary)
+
+
+def check_report(topic: str) -> Report:
+    """Grade the saved notebook of ``topic`` if the hidden tests are here; otherwise say what is known."""
+    path = saved_notebook(topic)
+    if path.name != f"{topic}.ipynb":
+        return instructor_report(
+            path,
+            f"This notebook is saved as {path.name}; graders find the topic by the file name "
+            f"{topic}.ipynb. Rename it (File > Rename) and run this cell again.",
+        )
+    if not path.is_file():
+        return instructor_report(
+            path,
+            f"No saved notebook {topic}.ipynb in {path.parent}. Keep the file name of the student "
+            "version, save it, and run this cell from the notebook's folder.",
+        )
+    root = hidden_tests_root(topic)
+    if root is None:
+        return instructor_report(path, "The hidden tests are not installed with the course here (a class copy).")
+    if path == grading.notebook_path(topic, "source", root).resolve():
+        return Report(
+            "Check my work: this is the instructor's notebook",
+            [f"{path} holds the solutions and the hidden tests; check_my_work grades a student copy."],
+        )
+    try:
+        return graded_report(grade_in_subprocess(path, topic), path)
+    except Exception as exc:  # the learner's cell must never fail because the grader did
+        return Report("Check my work: the notebook could not be graded", [str(exc)[-3000:]])
+
+
+def _in_jupyter() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def _show(report_fn, waiting: str) -> None:
+    if _in_jupyter():
+        from IPython.display import HTML, display
+
+        handle = display(HTML(f"<p><i>{html.escape(waiting)}</i></p>"), display_id=True)
+        handle.update(HTML(report_fn().html()))
+    else:
+        print(waiting, flush=True)
+        print(report_fn().text())
+
+
+def check_my_work(topic: str) -> None:
+    """Grade the saved notebook of ``topic`` and show a table per question (HTML in Jupyter)."""
+    _show(
+        lambda: check_report(topic),
+        f"Grading the saved {topic}.ipynb with the hidden tests (it runs the whole notebook)...",
+    )
+
+
+# -- progress across the course ---------------------------------------------------------------
+
+
+def max_points(nb) -> tuple[float, float]:
+    """(autograded, by hand) points of a notebook, from its nbgrader metadata."""
+    auto = manual = 0.0
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if meta.get("grade"):
+            if cell.cell_type == "code" and not meta.get("solution"):
+                auto += meta.get("points", 0)
+            else:
+                manual += meta.get("points", 0)
+    return auto, manual
+
+
+def answers(nb) -> dict[str, str]:
+    """{grade_id: source} of the cells the learner writes in."""
+    return {_nbgrader(c)["grade_id"]: c.source for c in nb.cells if _nbgrader(c).get("solution")}
+
+
+@dataclass
+class TopicProgress:
+    topic: str
+    state: str  # "graded", "not started", "missing", "error"
+    points: float
+    auto_max: float
+    manual_max: float
+    note: str = ""
+
+
+def workspace_notebook(workspace: Path, topic: str) -> Path:
+    """Where ``course lab`` puts a topic: ``<workspace>/<topic>/<topic>.ipynb``."""
+    return workspace / topic / f"{topic}.ipynb"
+
+
+def progress(workspace: Path, topics: list[str] | None = None, bar: bool = True) -> list[TopicProgress]:
+    """Grade every started notebook of ``workspace``; untouched or missing ones are not graded."""
+    from tqdm import tqdm
+
+    root = grading.repo_root()
+    topics = topics or grading.assignments(root)
+    rows, to_grade = {}, []
+    for topic in topics:
+        release = grading.notebook_path(topic, "release", root)
+        ref = nbformat.read(str(release if release.is_file() else grading.notebook_path(topic, "source", root)), 4)
+        auto_max, manual_max = max_points(ref)
+        mine = workspace_notebook(workspace, topic)
+        if not mine.is_file():
+            rows[topic] = TopicProgress(topic, "missing", 0, auto_max, manual_max, f"no {mine}")
+            continue
+        try:
+            untouched = release.is_file() and answers(nbformat.read(str(mine), 4)) == answers(ref)
+        except Exception:  # unreadable: grading it says why
+            untouched = False
+        if untouched:
+            rows[topic] = TopicProgress(topic, "not started", 0, auto_max, manual_max)
+        else:
+            to_grade.append(topic)
+    for topic in tqdm(to_grade, desc="grading", unit="notebook", disable=not bar or None, leave=False):
+        try:
+            result = grade_notebook(workspace_notebook(workspace, topic), topic)
+            rows[topic] = TopicProgress(topic, "graded", result.auto_score, result.auto_max, result.manual_max)
+        except grading.GradingError as exc:
+            ref = nbformat.read(str(grading.notebook_path(topic, "source", root)), 4)
+            rows[topic] = TopicProgress(topic, "error", 0, *max_points(ref), _first_line(exc))
+    return [rows[t] for t in topics]
+
+
+def _first_line(exc: Exception) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
+
+
+def _bar(points: float, total: float, width: int = 20) -> str:
+    filled = round(width * points / total) if total else 0
+    return "#" * filled + "." * (width - filled)
+
+
+def progress_report(rows: list[TopicProgress], workspace: Path) -> Report:
+    table = []
+    for r in rows:
+        status = {
+            "graded": "full marks" if r.points == r.auto_max else "in progress",
+            "not started": "not started",
+            "missing": "not in the workspace (run `course lab`)",
+            "error": f"could not be graded: {r.note}",
+        }[r.state]
+        table.append(
+            (
+                r.topic,
+                f"{r.points:g}/{r.auto_max:g}",
+                _bar(r.points, r.auto_max),
+                f"+{r.manual_max:g}" if r.manual_max else "",
+                status,
+                "",
+            )
+        )
+    earned, total = sum(r.points for r in rows), sum(r.auto_max for r in rows)
+    return Report(
+        f"Progress in {workspace}",
+        ["Autograded points with the hidden tests; written answers (+N) are graded by a person."],
+        ("topic", "points", "", "written", "status", ""),
+        table,
+        f"Total: {earned:g}/{total:g} autograded points.",
+    )
+
+
+def show_progress(workspace: str | Path | None = None) -> None:
+    """The ``course progress`` table in a notebook (grades every started notebook: minutes)."""
+    from course.lab import default_workspace
+
+    ws = Path(workspace) if workspace else default_workspace()
+    _show(lambda: progress_report(progress(ws, bar=False), ws), f"Grading the started notebooks in {ws}...")
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m course.selfcheck NOTEBOOK TOPIC``: grade, print the result as JSON."""
+    path, topic = Path(argv[0]), argv[1]
+    try:
+        result = grade_notebook(path, topic)
+    except grading.GradingError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(json.dumps(dataclasses.asdict(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
