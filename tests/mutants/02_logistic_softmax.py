@@ -1,0 +1,629 @@
+"""Plausible wrong answers for 02_logistic_softmax: each must lose points on its function's test cells."""
+
+MUTANTS = {
+    "sigmoid": {
+        "naive formula: exp(-a) overflows for a << 0": '''
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+''',
+        "exp(a) / (1 + exp(a)): inf / inf = nan for a >> 0": '''
+def sigmoid(a):
+    return np.exp(a) / (1.0 + np.exp(a))
+''',
+        "np.where with both branches computed (overflows in the unused branch)": '''
+def sigmoid(a):
+    return np.where(a >= 0, 1.0 / (1.0 + np.exp(-a)), np.exp(a) / (1.0 + np.exp(a)))
+''',
+        "clipped input: wrong far in the tails": '''
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-np.clip(a, -30.0, 30.0)))
+''',
+        "left tail as 1 - sigma(-a): tiny values round to 0": '''
+def sigmoid(a):
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), 1.0 - 1.0 / (1.0 + e))
+''',
+        "tanh without the halves: 0.5 (1 + tanh(a))": '''
+def sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(a))
+''',
+    },
+    "sigmoid_grad": {
+        "naive sigmoid inside (overflow at a = -1000)": '''
+def sigmoid_grad(a):
+    s = 1.0 / (1.0 + np.exp(-a))
+    return s * (1.0 - s)
+''',
+        "exp(-a) / (1 + exp(-a))^2: inf / inf at a = -1000": '''
+def sigmoid_grad(a):
+    return np.exp(-a) / (1.0 + np.exp(-a)) ** 2
+''',
+        "forgot the factor sigma: 1 - sigma(a)": '''
+def sigmoid_grad(a):
+    return 1.0 - sigmoid(a)
+''',
+        "sigma(a) (1 - sigma(-a)) = sigma(a)^2": '''
+def sigmoid_grad(a):
+    return sigmoid(a) * (1.0 - sigmoid(-a))
+''',
+    },
+    "logistic_nll": {
+        "mean instead of sum (an extra 1/n)": '''
+def logistic_nll(w, X, y):
+    a = X @ w
+    return float(np.mean(np.logaddexp(0.0, a) - y * a))
+''',
+        "log of the sigmoid: log(0) for confident predictions": '''
+def logistic_nll(w, X, y):
+    p = sigmoid(X @ w)
+    return float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+''',
+        "probabilities clipped to [1e-12, 1 - 1e-12]: wrong for confident mistakes": '''
+def logistic_nll(w, X, y):
+    p = np.clip(sigmoid(X @ w), 1e-12, 1 - 1e-12)
+    return float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+''',
+        "the log-likelihood (sign flipped)": '''
+def logistic_nll(w, X, y):
+    a = X @ w
+    return float(-np.sum(np.logaddexp(0.0, a) - y * a))
+''',
+        "labels swapped: (1 - y) a instead of y a": '''
+def logistic_nll(w, X, y):
+    a = X @ w
+    return float(np.sum(np.logaddexp(0.0, a) - (1 - y) * a))
+''',
+    },
+    "logistic_nll_grad": {
+        "the syllabus sign: X^T (y - y_hat)": '''
+def logistic_nll_grad(w, X, y):
+    return X.T @ (y - sigmoid(X @ w))
+''',
+        "an extra 1/n": '''
+def logistic_nll_grad(w, X, y):
+    return X.T @ (sigmoid(X @ w) - y) / X.shape[0]
+''',
+        "the least-squares gradient (forgot the sigmoid)": '''
+def logistic_nll_grad(w, X, y):
+    return X.T @ (X @ w - y)
+''',
+        "an extra factor sigma'(a) (the gradient of a squared loss on sigma)": '''
+def logistic_nll_grad(w, X, y):
+    p = sigmoid(X @ w)
+    return X.T @ ((p - y) * p * (1 - p))
+''',
+    },
+    "gaussian_log_odds_params": {
+        "forgot the prior odds": '''
+def gaussian_log_odds_params(mu0, mu1, Sigma, prior1):
+    w = np.linalg.solve(Sigma, mu1 - mu0)
+    w0 = -0.5 * mu1 @ np.linalg.solve(Sigma, mu1) + 0.5 * mu0 @ np.linalg.solve(Sigma, mu0)
+    return w, float(w0)
+''',
+        "Sigma instead of its inverse": '''
+def gaussian_log_odds_params(mu0, mu1, Sigma, prior1):
+    w = Sigma @ (mu1 - mu0)
+    w0 = -0.5 * mu1 @ Sigma @ mu1 + 0.5 * mu0 @ Sigma @ mu0
+    return w, float(w0 + np.log(prior1 / (1 - prior1)))
+''',
+        "signs of the quadratic terms swapped in w0": '''
+def gaussian_log_odds_params(mu0, mu1, Sigma, prior1):
+    w = np.linalg.solve(Sigma, mu1 - mu0)
+    w0 = 0.5 * mu1 @ np.linalg.solve(Sigma, mu1) - 0.5 * mu0 @ np.linalg.solve(Sigma, mu0)
+    return w, float(w0 + np.log(prior1 / (1 - prior1)))
+''',
+        "log-odds of C0 against C1 (both signs flipped in w)": '''
+def gaussian_log_odds_params(mu0, mu1, Sigma, prior1):
+    w = np.linalg.solve(Sigma, mu0 - mu1)
+    w0 = -0.5 * mu1 @ np.linalg.solve(Sigma, mu1) + 0.5 * mu0 @ np.linalg.solve(Sigma, mu0)
+    return w, float(w0 + np.log(prior1 / (1 - prior1)))
+''',
+        "forgot the 1/2 in w0": '''
+def gaussian_log_odds_params(mu0, mu1, Sigma, prior1):
+    w = np.linalg.solve(Sigma, mu1 - mu0)
+    w0 = -mu1 @ np.linalg.solve(Sigma, mu1) + mu0 @ np.linalg.solve(Sigma, mu0)
+    return w, float(w0 + np.log(prior1 / (1 - prior1)))
+''',
+    },
+    "gaussian_softmax_params": {
+        "forgot the priors": '''
+def gaussian_softmax_params(mus, Sigma, priors):
+    W = np.linalg.solve(Sigma, mus.T).T
+    return W, -0.5 * np.sum(W * mus, axis=1)
+''',
+        "forgot the -1/2 mu^T Sigma^-1 mu term": '''
+def gaussian_softmax_params(mus, Sigma, priors):
+    W = np.linalg.solve(Sigma, mus.T).T
+    return W, np.log(priors)
+''',
+        "Sigma instead of its inverse": '''
+def gaussian_softmax_params(mus, Sigma, priors):
+    W = mus @ Sigma
+    return W, -0.5 * np.sum(W * mus, axis=1) + np.log(priors)
+''',
+        "W transposed (d, K)": '''
+def gaussian_softmax_params(mus, Sigma, priors):
+    W = np.linalg.solve(Sigma, mus.T)
+    return W, -0.5 * np.sum(W.T * mus, axis=1) + np.log(priors)
+''',
+    },
+    "softmax": {
+        "normalised over the wrong axis (columns)": '''
+def softmax(O):
+    e = np.exp(O - np.max(O, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+''',
+        "no shift: exp overflows": '''
+def softmax(O):
+    e = np.exp(O)
+    return e / np.sum(e, axis=1, keepdims=True)
+''',
+        "shift by the global maximum: rows far below it give 0/0": '''
+def softmax(O):
+    e = np.exp(O - np.max(O))
+    return e / np.sum(e, axis=1, keepdims=True)
+''',
+        "sum over the whole array": '''
+def softmax(O):
+    e = np.exp(O - np.max(O, axis=1, keepdims=True))
+    return e / np.sum(e)
+''',
+    },
+    "cross_entropy": {
+        "sum instead of mean (forgot 1/n)": '''
+def cross_entropy(O, Y):
+    c = np.max(O, axis=1, keepdims=True)
+    return float(np.sum(c[:, 0] + np.log(np.sum(np.exp(O - c), axis=1)) - np.sum(Y * O, axis=1)))
+''',
+        "log of the softmax: log(0) for large logits": '''
+def cross_entropy(O, Y):
+    return float(-np.mean(np.sum(Y * np.log(softmax(O)), axis=1)))
+''',
+        "log-sum-exp without the shift (overflow)": '''
+def cross_entropy(O, Y):
+    return float(np.mean(np.log(np.sum(np.exp(O), axis=1)) - np.sum(Y * O, axis=1)))
+''',
+        "the log-likelihood (sign flipped)": '''
+def cross_entropy(O, Y):
+    c = np.max(O, axis=1, keepdims=True)
+    return float(-np.mean(c[:, 0] + np.log(np.sum(np.exp(O - c), axis=1)) - np.sum(Y * O, axis=1)))
+''',
+        "mean over all n*K entries (divided by K too)": '''
+def cross_entropy(O, Y):
+    c = np.max(O, axis=1, keepdims=True)
+    log_p = O - c - np.log(np.sum(np.exp(O - c), axis=1, keepdims=True))
+    return float(-np.mean(Y * log_p))
+''',
+    },
+    "cross_entropy_grad": {
+        "the syllabus sign: y - p": '''
+def cross_entropy_grad(O, Y):
+    return (Y - softmax(O)) / O.shape[0]
+''',
+        "forgot the 1/n of the mean": '''
+def cross_entropy_grad(O, Y):
+    return softmax(O) - Y
+''',
+        "softmax over the wrong axis": '''
+def cross_entropy_grad(O, Y):
+    e = np.exp(O - O.max(axis=0, keepdims=True))
+    return (e / e.sum(axis=0, keepdims=True) - Y) / O.shape[0]
+''',
+        "only the diagonal of the softmax Jacobian: p (1 - p) - y": '''
+def cross_entropy_grad(O, Y):
+    P = softmax(O)
+    return (P * (1 - P) - Y) / O.shape[0]
+''',
+    },
+    "num_params": {
+        "K weight vectors (forgot w_K = 0)": '''
+def num_params(K, d):
+    return K * d
+''',
+        "an extra bias per class although d already counts it": '''
+def num_params(K, d):
+    return (K - 1) * (d + 1)
+''',
+        "K d - 1": '''
+def num_params(K, d):
+    return K * d - 1
+''',
+        "added instead of multiplied": '''
+def num_params(K, d):
+    return (K - 1) + d
+''',
+    },
+    "reference_class_probs": {
+        "reference class put first instead of last": '''
+def reference_class_probs(W, X):
+    return softmax(np.hstack([np.zeros((X.shape[0], 1)), X @ W.T]))
+''',
+        "forgot the 1 (softmax over the K-1 scores only)": '''
+def reference_class_probs(W, X):
+    return softmax(X @ W.T)
+''',
+        "exp of the raw scores (overflow)": '''
+def reference_class_probs(W, X):
+    e = np.exp(X @ W.T)
+    denom = 1.0 + np.sum(e, axis=1, keepdims=True)
+    return np.hstack([e / denom, 1.0 / denom])
+''',
+        "the 1 only in the reference class's denominator": '''
+def reference_class_probs(W, X):
+    S = X @ W.T
+    e = np.exp(S - S.max(axis=1, keepdims=True))
+    return np.hstack([e / e.sum(axis=1, keepdims=True), 1.0 / (1.0 + np.exp(S).sum(axis=1, keepdims=True))])
+''',
+    },
+    "reference_class_log_likelihood": {
+        "mean instead of sum": '''
+def reference_class_log_likelihood(W, X, Y):
+    S = np.hstack([X @ W.T, np.zeros((X.shape[0], 1))])
+    c = S.max(axis=1, keepdims=True)
+    return float(np.mean(np.sum(Y * S, axis=1) - c[:, 0] - np.log(np.exp(S - c).sum(axis=1))))
+''',
+        "forgot the 1 inside the log": '''
+def reference_class_log_likelihood(W, X, Y):
+    S = X @ W.T
+    c = S.max(axis=1, keepdims=True)
+    return float(np.sum(np.sum(Y[:, :-1] * S, axis=1) - c[:, 0] - np.log(np.exp(S - c).sum(axis=1))))
+''',
+        "log(1 + sum exp) computed naively (overflow)": '''
+def reference_class_log_likelihood(W, X, Y):
+    S = X @ W.T
+    return float(np.sum(np.sum(Y[:, :-1] * S, axis=1) - np.log(1.0 + np.exp(S).sum(axis=1))))
+''',
+        "the negative log-likelihood (sign flipped)": '''
+def reference_class_log_likelihood(W, X, Y):
+    S = np.hstack([X @ W.T, np.zeros((X.shape[0], 1))])
+    c = S.max(axis=1, keepdims=True)
+    return float(-np.sum(np.sum(Y * S, axis=1) - c[:, 0] - np.log(np.exp(S - c).sum(axis=1))))
+''',
+        "label columns shifted by one (Y[:, 1:])": '''
+def reference_class_log_likelihood(W, X, Y):
+    S = X @ W.T
+    c = np.maximum(S.max(axis=1), 0.0)
+    log_norm = c + np.log(np.exp(-c) + np.exp(S - c[:, None]).sum(axis=1))
+    return float(np.sum(np.sum(Y[:, 1:] * S, axis=1) - log_norm))
+''',
+    },
+    "reference_class_log_likelihood_grad": {
+        "the NLL gradient (P - Y): wrong sign for a maximised log-likelihood": '''
+def reference_class_log_likelihood_grad(W, X, Y):
+    P = reference_class_probs(W, X)
+    return (P[:, :-1] - Y[:, :-1]).T @ X
+''',
+        "an extra 1/n": '''
+def reference_class_log_likelihood_grad(W, X, Y):
+    P = reference_class_probs(W, X)
+    return (Y[:, :-1] - P[:, :-1]).T @ X / X.shape[0]
+''',
+        "kept the reference class's row (K rows)": '''
+def reference_class_log_likelihood_grad(W, X, Y):
+    P = reference_class_probs(W, X)
+    return (Y - P).T @ X
+''',
+        "transposed product X^T (Y - P): shape (d, K-1)": '''
+def reference_class_log_likelihood_grad(W, X, Y):
+    P = reference_class_probs(W, X)
+    return X.T @ (Y[:, :-1] - P[:, :-1])
+''',
+        "probabilities without the reference class (softmax over K-1 scores)": '''
+def reference_class_log_likelihood_grad(W, X, Y):
+    return (Y[:, :-1] - softmax(X @ W.T)).T @ X
+''',
+    },
+    "penalized_objective_grad": {
+        "penalty with the wrong sign: + lam W": '''
+def penalized_objective_grad(W, X, Y, lam):
+    return reference_class_log_likelihood_grad(W, X, Y) + lam * W
+''',
+        "forgot the penalty's gradient": '''
+def penalized_objective_grad(W, X, Y, lam):
+    return reference_class_log_likelihood_grad(W, X, Y)
+''',
+        "kept the 2 from ||w||^2 (forgot the 1/2)": '''
+def penalized_objective_grad(W, X, Y, lam):
+    return reference_class_log_likelihood_grad(W, X, Y) - 2 * lam * W
+''',
+        "differentiated lam/2 ||w||^2 as lam/2 w": '''
+def penalized_objective_grad(W, X, Y, lam):
+    return reference_class_log_likelihood_grad(W, X, Y) - lam / 2 * W
+''',
+    },
+    "forward_difference": {
+        "reversed difference (f(x) - f(x + eps)) / eps, as in the seed notes": '''
+def forward_difference(f, x, eps):
+    grad = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        x_step = x.copy()
+        x_step[i] += eps
+        grad[i] = (f(x) - f(x_step)) / eps
+    return grad
+''',
+        "divided by 2 eps": '''
+def forward_difference(f, x, eps):
+    grad = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        x_step = x.copy()
+        x_step[i] += eps
+        grad[i] = (f(x_step) - f(x)) / (2 * eps)
+    return grad
+''',
+        "all coordinates perturbed at once": '''
+def forward_difference(f, x, eps):
+    return np.full(x.shape[0], (f(x + eps) - f(x)) / eps)
+''',
+        "changes x in place and does not restore it": '''
+def forward_difference(f, x, eps):
+    f_x = f(x)
+    grad = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        x[i] += eps
+        grad[i] = (f(x) - f_x) / eps
+    return grad
+''',
+        "a central difference instead": '''
+def forward_difference(f, x, eps):
+    return central_difference(f, x, eps)
+''',
+    },
+    "central_difference": {
+        "divided by eps instead of 2 eps": '''
+def central_difference(f, x, eps):
+    grad = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        x_plus, x_minus = x.copy(), x.copy()
+        x_plus[i] += eps
+        x_minus[i] -= eps
+        grad[i] = (f(x_plus) - f(x_minus)) / eps
+    return grad
+''',
+        "difference in the wrong order": '''
+def central_difference(f, x, eps):
+    grad = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        x_plus, x_minus = x.copy(), x.copy()
+        x_plus[i] += eps
+        x_minus[i] -= eps
+        grad[i] = (f(x_minus) - f(x_plus)) / (2 * eps)
+    return grad
+''',
+        "a forward difference instead": '''
+def central_difference(f, x, eps):
+    return forward_difference(f, x, eps)
+''',
+        "x_minus aliases x_plus (no copy): the two steps cancel": '''
+def central_difference(f, x, eps):
+    grad = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        x_plus = x.copy()
+        x_minus = x_plus
+        x_plus[i] += eps
+        x_minus[i] -= eps
+        grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)
+    return grad
+''',
+    },
+    "difference_errors": {
+        "signed error instead of its absolute value": '''
+def difference_errors(f, grad_f, x, eps_list):
+    exact = grad_f(x)
+    return (np.array([np.max(forward_difference(f, x, e) - exact) for e in eps_list]),
+            np.array([np.max(central_difference(f, x, e) - exact) for e in eps_list]))
+''',
+        "mean over the coordinates instead of the max": '''
+def difference_errors(f, grad_f, x, eps_list):
+    exact = grad_f(x)
+    return (np.array([np.mean(np.abs(forward_difference(f, x, e) - exact)) for e in eps_list]),
+            np.array([np.mean(np.abs(central_difference(f, x, e) - exact)) for e in eps_list]))
+''',
+        "forward and central swapped": '''
+def difference_errors(f, grad_f, x, eps_list):
+    exact = grad_f(x)
+    return (np.array([np.max(np.abs(central_difference(f, x, e) - exact)) for e in eps_list]),
+            np.array([np.max(np.abs(forward_difference(f, x, e) - exact)) for e in eps_list]))
+''',
+        "relative instead of absolute error": '''
+def difference_errors(f, grad_f, x, eps_list):
+    exact = grad_f(x)
+    return (np.array([np.max(np.abs(forward_difference(f, x, e) - exact) / np.abs(exact)) for e in eps_list]),
+            np.array([np.max(np.abs(central_difference(f, x, e) - exact) / np.abs(exact)) for e in eps_list]))
+''',
+    },
+    "optimal_eps": {
+        "forgot the 2 in the forward step": '''
+def optimal_eps(delta, F, M2, M3):
+    return math.sqrt(delta * F / M2), (3 * delta * F / M3) ** (1 / 3)
+''',
+        "forgot the 3 in the central step": '''
+def optimal_eps(delta, F, M2, M3):
+    return 2 * math.sqrt(delta * F / M2), (delta * F / M3) ** (1 / 3)
+''',
+        "square root for both (central treated like forward)": '''
+def optimal_eps(delta, F, M2, M3):
+    return 2 * math.sqrt(delta * F / M2), math.sqrt(3 * delta * F / M3)
+''',
+        "the two steps swapped": '''
+def optimal_eps(delta, F, M2, M3):
+    return (3 * delta * F / M3) ** (1 / 3), 2 * math.sqrt(delta * F / M2)
+''',
+    },
+    "gradient_check": {
+        "forward differences (O(eps) error rejects correct gradients)": '''
+def gradient_check(f, grad_f, x, eps=1e-5, tol=1e-6):
+    g = np.asarray(grad_f(x), dtype=float)
+    g_num = forward_difference(f, x, eps)
+    rel_error = float(np.max(np.abs(g - g_num)) / max(1e-8, np.max(np.abs(g)) + np.max(np.abs(g_num))))
+    return bool(rel_error < tol), rel_error
+''',
+        "absolute error instead of relative": '''
+def gradient_check(f, grad_f, x, eps=1e-5, tol=1e-6):
+    g = np.asarray(grad_f(x), dtype=float)
+    err = float(np.max(np.abs(g - central_difference(f, x, eps))))
+    return bool(err < tol), err
+''',
+        "compares only the first coordinate": '''
+def gradient_check(f, grad_f, x, eps=1e-5, tol=1e-6):
+    g = np.asarray(grad_f(x), dtype=float)
+    g_num = central_difference(f, x, eps)
+    rel_error = float(abs(g[0] - g_num[0]) / max(1e-8, abs(g[0]) + abs(g_num[0])))
+    return bool(rel_error < tol), rel_error
+''',
+        "verdict inverted (passes when the error is large)": '''
+def gradient_check(f, grad_f, x, eps=1e-5, tol=1e-6):
+    g = np.asarray(grad_f(x), dtype=float)
+    g_num = central_difference(f, x, eps)
+    rel_error = float(np.max(np.abs(g - g_num)) / max(1e-8, np.max(np.abs(g)) + np.max(np.abs(g_num))))
+    return bool(rel_error > tol), rel_error
+''',
+        "denominator without the absolute values (a sum of signed maxima)": '''
+def gradient_check(f, grad_f, x, eps=1e-5, tol=1e-6):
+    g = np.asarray(grad_f(x), dtype=float)
+    g_num = central_difference(f, x, eps)
+    rel_error = float(np.max(np.abs(g - g_num)) / max(1e-8, np.max(g) + np.max(g_num)))
+    return bool(rel_error < tol), rel_error
+''',
+    },
+    "train_logistic_gd": {
+        "gradient ascent (plus the gradient)": '''
+def train_logistic_gd(X, y, lr, num_epochs):
+    n = X.shape[0]
+    w = np.zeros(X.shape[1])
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        losses[t] = logistic_nll(w, X, y) / n
+        w = w + lr * logistic_nll_grad(w, X, y) / n
+    return w, losses
+''',
+        "forgot the 1/n of the mean in the step": '''
+def train_logistic_gd(X, y, lr, num_epochs):
+    n = X.shape[0]
+    w = np.zeros(X.shape[1])
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        losses[t] = logistic_nll(w, X, y) / n
+        w = w - lr * logistic_nll_grad(w, X, y)
+    return w, losses
+''',
+        "loss recorded after the update": '''
+def train_logistic_gd(X, y, lr, num_epochs):
+    n = X.shape[0]
+    w = np.zeros(X.shape[1])
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        w = w - lr * logistic_nll_grad(w, X, y) / n
+        losses[t] = logistic_nll(w, X, y) / n
+    return w, losses
+''',
+        "random initial weights": '''
+def train_logistic_gd(X, y, lr, num_epochs):
+    n = X.shape[0]
+    w = np.random.default_rng(0).normal(size=X.shape[1])
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        losses[t] = logistic_nll(w, X, y) / n
+        w = w - lr * logistic_nll_grad(w, X, y) / n
+    return w, losses
+''',
+        "summed loss recorded (not the mean)": '''
+def train_logistic_gd(X, y, lr, num_epochs):
+    n = X.shape[0]
+    w = np.zeros(X.shape[1])
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        losses[t] = logistic_nll(w, X, y)
+        w = w - lr * logistic_nll_grad(w, X, y) / n
+    return w, losses
+''',
+    },
+    "train_softmax_gd": {
+        "chain rule transposed: X^T dO has shape (d, K)": '''
+def train_softmax_gd(X, Y, lr, num_epochs):
+    W = np.zeros((Y.shape[1], X.shape[1]))
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        O = X @ W.T
+        losses[t] = cross_entropy(O, Y)
+        W = W - lr * X.T @ cross_entropy_grad(O, Y)
+    return W, losses
+''',
+        "gradient ascent": '''
+def train_softmax_gd(X, Y, lr, num_epochs):
+    W = np.zeros((Y.shape[1], X.shape[1]))
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        O = X @ W.T
+        losses[t] = cross_entropy(O, Y)
+        W = W + lr * cross_entropy_grad(O, Y).T @ X
+    return W, losses
+''',
+        "forgot the 1/n: (P - Y)^T X": '''
+def train_softmax_gd(X, Y, lr, num_epochs):
+    W = np.zeros((Y.shape[1], X.shape[1]))
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        O = X @ W.T
+        losses[t] = cross_entropy(O, Y)
+        W = W - lr * (softmax(O) - Y).T @ X
+    return W, losses
+''',
+        "weights stored as (d, K) with O = X W": '''
+def train_softmax_gd(X, Y, lr, num_epochs):
+    W = np.zeros((X.shape[1], Y.shape[1]))
+    losses = np.zeros(num_epochs)
+    for t in range(num_epochs):
+        O = X @ W
+        losses[t] = cross_entropy(O, Y)
+        W = W - lr * X.T @ cross_entropy_grad(O, Y)
+    return W, losses
+''',
+    },
+    "multiclass_hinge": {
+        "counted the correct class too (adds 1 per example)": '''
+def multiclass_hinge(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    return float(np.sum(np.maximum(0.0, O - correct + 1.0)) / O.shape[0])
+''',
+        "sum over the batch instead of the mean": '''
+def multiclass_hinge(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    return float(np.sum(np.maximum(0.0, O - correct + 1.0) * (1.0 - Y)))
+''',
+        "no max(0, .): negative terms reward big margins": '''
+def multiclass_hinge(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    return float(np.sum((O - correct + 1.0) * (1.0 - Y)) / O.shape[0])
+''',
+        "margin 0 instead of 1": '''
+def multiclass_hinge(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    return float(np.sum(np.maximum(0.0, O - correct) * (1.0 - Y)) / O.shape[0])
+''',
+    },
+    "multiclass_hinge_grad": {
+        "sign flipped": '''
+def multiclass_hinge_grad(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    active = ((O - correct + 1.0) > 0) * (1.0 - Y)
+    return -(active - Y * np.sum(active, axis=1, keepdims=True)) / O.shape[0]
+''',
+        "forgot the correct class's column": '''
+def multiclass_hinge_grad(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    return ((O - correct + 1.0) > 0) * (1.0 - Y) / O.shape[0]
+''',
+        "forgot the 1/n": '''
+def multiclass_hinge_grad(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    active = ((O - correct + 1.0) > 0) * (1.0 - Y)
+    return active - Y * np.sum(active, axis=1, keepdims=True)
+''',
+        "correct class gets -1 instead of minus the number of violators": '''
+def multiclass_hinge_grad(O, Y):
+    correct = np.sum(O * Y, axis=1, keepdims=True)
+    active = ((O - correct + 1.0) > 0) * (1.0 - Y)
+    return (active - Y * (np.sum(active, axis=1, keepdims=True) > 0)) / O.shape[0]
+''',
+    },
+}
