@@ -51,14 +51,15 @@ def _fmt_index(idx) -> str:
 
 def _constant_ratio(actual: np.ndarray, expected: np.ndarray, rtol: float) -> float | None:
     """The constant c with actual ≈ c * expected, if there is one (and it is not 1)."""
-    mask = np.abs(expected) > 1e-12 * max(1.0, np.abs(expected).max())
-    if mask.sum() == 0:
+    scale = float(np.abs(expected).max()) if expected.size else 0.0
+    mask = np.abs(expected) > 1e-12 * scale
+    if scale == 0.0 or mask.sum() == 0:
         return None
     ratios = actual[mask] / expected[mask]
     c = float(np.median(ratios))
     if not np.isfinite(c) or abs(c - 1.0) < 1e-9 or abs(c) < 1e-12:
         return None
-    if np.allclose(actual, c * expected, rtol=max(rtol, 1e-6) * 10, atol=1e-10 * (1 + abs(c))):
+    if np.allclose(actual, c * expected, rtol=max(rtol, 1e-6) * 10, atol=1e-10 * scale * (1 + abs(c))):
         return c
     return None
 
@@ -66,7 +67,7 @@ def _constant_ratio(actual: np.ndarray, expected: np.ndarray, rtol: float) -> fl
 def _name_factor(c: float) -> str:
     if abs(c + 1) < 1e-6:
         return "every entry has the opposite sign: a sign flipped somewhere (e.g. y - p instead of p - y)"
-    for k, why in ((2, "a factor of 2 (the derivative of a square, or a ½ in the loss)"),):
+    for k, why in ((2, "a factor of 2 (the derivative of a square, a ½ in the loss, or 1/m with m = 2)"),):
         if abs(c - k) < 1e-6 * k:
             return f"every entry is {k} times too large: {why}"
         if abs(c - 1 / k) < 1e-6 / k:
@@ -95,7 +96,10 @@ def _likely_cause(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: f
     if np.allclose(actual, np.zeros_like(actual), atol=atol) and not np.allclose(expected, 0, atol=atol):
         return "the answer is all zeros: a term is missing, or the function is not finished"
     diff = actual - expected
-    if actual.size > 1 and np.allclose(diff, diff.flat[0], rtol=0, atol=max(atol, 1e-9)):
+    scale = max(float(np.abs(expected).max()), float(np.abs(actual).max()), 1e-300)
+    offset_tol = max(atol, 1e-9 * scale)
+    constant = abs(diff.flat[0]) > 10 * offset_tol and np.allclose(diff, diff.flat[0], rtol=0, atol=offset_tol)
+    if actual.size > 1 and constant:
         return f"every entry is off by the same constant {diff.flat[0]:.6g}: a missing or extra constant term"
     return None
 
@@ -143,7 +147,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     both_inf = np.isinf(a) & np.isinf(e) & (np.sign(a) == np.sign(e))
     err = np.where(both_inf, 0.0, np.abs(a - e))
     err = np.nan_to_num(err, nan=np.inf)
-    tol = atol + rtol * np.abs(e)
+    tol = atol + rtol * np.abs(np.where(np.isfinite(e), e, 0.0))  # no 0*inf = NaN tolerance
     if np.all(err <= tol):
         return
     i_abs = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()

@@ -124,3 +124,16 @@ def test_check_true():
     check_true("converged", np.bool_(True), "should converge")
     assert "should converge" in message(check_true, "converged", False, "should converge")
     assert "True/False" in message(check_true, "converged", "yes", "x")
+
+
+def test_infinite_expected_with_zero_rtol():
+    check_close("log p", np.array([-np.inf, -1.0]), np.array([-np.inf, -1.0]), rtol=0, atol=1e-12)
+    msg = message(check_close, "log p", np.array([-5.0, -1.0]), np.array([-np.inf, -1.0]), rtol=0)
+    assert "1 of 2 entries" in msg
+
+
+def test_constant_offset_hint_is_relative_to_the_scale():
+    tiny = np.array([1e-17, 2e-17, 3e-17])
+    msg = message(check_close, "sigma(-40)", tiny * 3, tiny, rtol=1e-6, atol=0)
+    assert "3 times too large" in msg or "same factor 3" in msg
+    assert "same constant" not in msg
