@@ -151,7 +151,8 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     if np.all(err <= tol):
         return
     i_abs = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
-    rel = err / np.maximum(np.abs(e), 1e-300)
+    nonzero = np.abs(e) > 0
+    rel = np.where(nonzero, err / np.where(nonzero, np.abs(e), 1.0), 0.0)
     i_rel = np.unravel_index(int(np.argmax(rel)), rel.shape) if rel.ndim else ()
     n_bad = int(np.sum(err > tol))
     lines.append(f"  shape {a.shape}, dtype {raw_dtype}; {n_bad} of {a.size} entries outside the tolerance")
@@ -159,7 +160,10 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
         f"  largest absolute error {err[i_abs]:.3e} at index {_fmt_index(i_abs)}: "
         f"got {a[i_abs]:.8g}, expected {e[i_abs]:.8g}"
     )
-    lines.append(f"  largest relative error {rel[i_rel]:.3e} at index {_fmt_index(i_rel)}")
+    if nonzero.any():
+        lines.append(f"  largest relative error {rel[i_rel]:.3e} at index {_fmt_index(i_rel)}")
+    else:
+        lines.append("  relative error: undefined, every expected entry is 0")
     lines.append(f"  tolerance: |got - expected| <= atol + rtol*|expected| with rtol={rtol:g}, atol={atol:g}")
     cause = _likely_cause(a, e, rtol, atol)
     if cause:

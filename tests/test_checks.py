@@ -137,3 +137,10 @@ def test_constant_offset_hint_is_relative_to_the_scale():
     msg = message(check_close, "sigma(-40)", tiny * 3, tiny, rtol=1e-6, atol=0)
     assert "3 times too large" in msg or "same factor 3" in msg
     assert "same constant" not in msg
+
+
+def test_relative_error_against_zero_is_not_a_huge_number():
+    msg = message(check_close, "g", np.array([1e-3, 0.0]), np.zeros(2))
+    assert "undefined, every expected entry is 0" in msg and "e+300" not in msg
+    msg = message(check_close, "g", np.array([1.0, 5.0]), np.array([0.0, 2.0]))
+    assert "largest relative error 1.500e+00 at index (1,)" in msg

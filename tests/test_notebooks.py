@@ -121,6 +121,16 @@ def test_grade_ids_and_points_follow_the_conventions(assignment):
             assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']} has no hidden tests"
 
 
+def hidden_only_lines(source) -> set[str]:
+    """Lines of hidden tests that appear nowhere else in the source notebook."""
+    hidden, elsewhere = set(), set()
+    for cell in source.cells:
+        for block in HIDDEN.findall(cell.source):
+            hidden |= {line.strip() for line in block.splitlines() if len(line.strip()) > 12}
+        elsewhere |= {line.strip() for line in HIDDEN.sub("", cell.source).splitlines()}
+    return hidden - elsewhere
+
+
 def _visible_text(html_text: str) -> str:
     import html
 
@@ -130,15 +140,9 @@ def _visible_text(html_text: str) -> str:
 @pytest.mark.parametrize("assignment", TOPICS)
 def test_feedback_shows_messages_but_no_hidden_tests(graded, assignment):
     topic = graded(assignment)
-    source = nbharness.read(assignment, "source")
-    hidden = {
-        line.strip()
-        for cell in source.cells
-        for block in HIDDEN.findall(cell.source)
-        for line in block.splitlines()
-        if len(line.strip()) > 12
-    }
+    hidden = hidden_only_lines(nbharness.read(assignment, "source"))
     page = _visible_text(topic.course.feedback(assignment, "blank").read_text())
-    leaked = [line for line in hidden if line in page]
+    page_lines = {line.strip() for line in page.splitlines()}
+    leaked = [line for line in hidden if line in page_lines]
     assert not leaked, f"feedback shows hidden test lines: {leaked[:3]}"
     assert "NotImplementedError" in page, "feedback should say why the unanswered cells failed"
