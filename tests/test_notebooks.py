@@ -18,6 +18,7 @@ from course.grading import _normalise_notebook
 
 TOPICS = nbharness.topics()
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
+SOLUTION = re.compile(r"### BEGIN SOLUTION(.*?)### END SOLUTION", re.S)
 GRADE_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
@@ -60,22 +61,10 @@ def test_release_hides_solutions_and_hidden_tests(assignment):
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
         assert marker not in text, f"release contains {marker!r}"
     released_lines = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
-    for cell in source.cells:
-        for block in HIDDEN.findall(cell.source):
-            leaked = [
-                line.strip() for line in block.splitlines() if len(line.strip()) > 12 and line.strip() in released_lines
-            ]
-            assert not leaked, f"hidden test lines appear in the release: {leaked[:3]}"
-        if nbharness.is_answer(cell) or (
-            nbharness.nbgrader_meta(cell).get("solution") and cell.cell_type == "markdown"
-        ):
-            for sol in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", cell.source, re.S):
-                leaked = [
-                    line.strip()
-                    for line in sol.splitlines()
-                    if len(line.strip()) > 12 and line.strip() in released_lines
-                ]
-                assert not leaked, f"solution lines appear in the release: {leaked[:3]}"
+    leaked = sorted(hidden_only_lines(source) & released_lines)
+    assert not leaked, f"hidden test lines appear in the release: {leaked[:3]}"
+    leaked = sorted(solution_only_lines(source) & released_lines)
+    assert not leaked, f"solution lines appear in the release: {leaked[:3]}"
     for cell in released.cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, "release notebook carries outputs"
@@ -129,6 +118,16 @@ def hidden_only_lines(source) -> set[str]:
             hidden |= {line.strip() for line in block.splitlines() if len(line.strip()) > 12}
         elsewhere |= {line.strip() for line in HIDDEN.sub("", cell.source).splitlines()}
     return hidden - elsewhere
+
+
+def solution_only_lines(source) -> set[str]:
+    """Lines of solutions (code and written answers) that appear nowhere else in the source."""
+    solution, elsewhere = set(), set()
+    for cell in source.cells:
+        for block in SOLUTION.findall(cell.source):
+            solution |= {line.strip() for line in block.splitlines() if len(line.strip()) > 12}
+        elsewhere |= {line.strip() for line in SOLUTION.sub("", cell.source).splitlines()}
+    return solution - elsewhere
 
 
 def _visible_text(html_text: str) -> str:
