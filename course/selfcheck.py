@@ -294,11 +294,13 @@ def workspace_notebook(workspace: Path, topic: str) -> Path:
     return workspace / topic / f"{topic}.ipynb"
 
 
-def progress(workspace: Path, topics: list[str] | None = None, bar: bool = True) -> list[TopicProgress]:
+def progress(
+    workspace: Path, topics: list[str] | None = None, bar: bool = True, root: Path | None = None
+) -> list[TopicProgress]:
     """Grade every started notebook of ``workspace``; untouched or missing ones are not graded."""
     from tqdm import tqdm
 
-    root = grading.repo_root()
+    root = root or grading.repo_root()
     topics = topics or grading.assignments(root)
     rows, to_grade = {}, []
     for topic in topics:

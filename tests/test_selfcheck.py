@@ -1,0 +1,204 @@
+"""The "check my work" cell and `course progress`, on the tiny course of test_cli (fast, independent
+of the real notebooks), with real nbgrader where grading is the point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from labserver import tiny_selfstudy_course
+from test_cli import TOPIC, course
+
+from course import authoring, grading, lab, selfcheck
+from course.nbgrader_ext import DropSelfCheck
+
+REPO = Path(__file__).resolve().parent.parent
+RIGHT = "def double(x):\n    return 2 * x\n"
+HIDDEN_WRONG = "def double(x):\n    return abs(2 * x)\n"  # passes the visible test, fails the hidden one
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    return tiny_selfstudy_course(tmp_path_factory.mktemp("selfstudy") / "course")
+
+
+def student_copy(root: Path, folder: Path, answer: str | None = None, name: str = f"{TOPIC}.ipynb") -> Path:
+    """The released notebook saved in ``folder``, with ``answer`` in the answer cell."""
+    nb = nbformat.read(str(grading.notebook_path(TOPIC, "release", root)), as_version=4)
+    for cell in nb.cells:
+        if answer is not None and "def double" in cell.source:
+            cell.source = answer
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / name))
+    return folder / name
+
+
+def check_in(folder: Path, course_root: Path, **env) -> str:
+    """Run check_my_work as a plain Python process in ``folder`` (the text report)."""
+    env = {**{k: v for k, v in os.environ.items() if k != "JPY_SESSION_NAME"}, "COURSE_ROOT": str(course_root), **env}
+    code = f"from course.selfcheck import check_my_work; check_my_work({TOPIC!r})"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+# -- the cell ----------------------------------------------------------------------------------
+
+
+def test_check_cell_is_locked_last_and_added_once(tmp_path):
+    path = tmp_path / f"{TOPIC}.ipynb"
+    authoring.write_notebook([authoring.md("# T"), authoring.code("x = 1")], path, "t")
+    assert authoring.add_check_cell(path) is True
+    before = path.read_bytes()
+    assert authoring.add_check_cell(path) is False and path.read_bytes() == before
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    last = nb.cells[-1]
+    meta = last.metadata.nbgrader
+    assert last.cell_type == "code" and meta["locked"] and not meta["grade"] and not meta["solution"]
+    assert meta["grade_id"].endswith("_check_my_work") and last.id == meta["grade_id"]
+    assert f'check_my_work("{TOPIC}")' in last.source
+    assert nb.cells[-2].cell_type == "markdown" and "Save the notebook first" in nb.cells[-2].source
+
+
+def test_release_keeps_the_check_cell_and_no_solution(root):
+    text = grading.notebook_path(TOPIC, "release", root).read_text()
+    assert "check_my_work(" in text and "tiny_check_my_work" in text
+    assert "BEGIN SOLUTION" not in text and "double(-7.5)" not in text
+
+
+def test_autograder_config_keeps_nbgrader_sanitize_steps_and_adds_drop_self_check():
+    from nbgrader.converters import Autograde
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "autograder")).load_config()
+    steps = config.Autograde.sanitize_preprocessors
+    default = Autograde.class_traits()["sanitize_preprocessors"].default()
+    defaults = [f"{p.__module__.rsplit('.', 1)[0]}.{p.__name__}" for p in default]
+    assert [s for s in steps if s != "course.nbgrader_ext.DropSelfCheck"] == defaults
+    assert steps.index("course.nbgrader_ext.DropSelfCheck") > steps.index("nbgrader.preprocessors.OverwriteCells")
+
+
+def test_drop_self_check_blanks_only_the_check_cell():
+    cells = [authoring.code("x = 1", grade_id="t_setup"), *authoring.check_my_work_cells(TOPIC, "t")]
+    nb = nbformat.from_dict({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    nb.cells[-1].outputs = [nbformat.v4.new_output("stream", text="old table")]
+    nb, _ = DropSelfCheck().preprocess(nb, {})
+    assert nb.cells[0].source == "x = 1"
+    assert f'check_my_work("{TOPIC}")' not in nb.cells[-1].source and nb.cells[-1].outputs == []
+    assert "Save the notebook first" in nb.cells[-2].source  # markdown untouched
+
+
+def test_autograder_never_runs_the_check_cell_even_when_edited(root, tmp_path):
+    """Real nbgrader: full marks, and neither the cell nor a learner's edit of it runs (no recursion)."""
+    nb = nbformat.read(str(student_copy(root, tmp_path / "me", RIGHT)), as_version=4)
+    marker = tmp_path / "check_cell_ran"
+    nb.cells[-1].source += f"\nopen({str(marker)!r}, 'w').write('ran')"
+    edited = tmp_path / f"{TOPIC}.ipynb"
+    nbformat.write(nb, str(edited))
+    cd = grading.CourseDir(tmp_path / "course_dir", root)
+    cd.generate(TOPIC)
+    cd.submit("learner", TOPIC, edited)
+    result = cd.autograde(TOPIC, "learner")
+    assert result.auto_score == result.auto_max == 2
+    assert not marker.exists(), "the autograder ran the check cell"
+    graded = nbformat.read(str(cd.path / "autograded" / "learner" / TOPIC / f"{TOPIC}.ipynb"), as_version=4)
+    check = graded.cells[-1]
+    assert check.source.startswith("# check_my_work() runs in your own copy only") and check.outputs == []
+
+
+# -- check_my_work ------------------------------------------------------------------------------
+
+
+def test_check_my_work_grades_the_saved_file_with_the_hidden_tests(root, tmp_path):
+    folder = tmp_path / "ws"
+    student_copy(root, folder, HIDDEN_WRONG)
+    out = check_in(folder, root)
+    assert "graded with the hidden tests" in out and "as saved at" in out
+    row = next(line for line in out.splitlines() if line.startswith("tiny_double_values"))
+    assert "0/2" in row and "failed" in row, out  # the visible test alone would have passed
+    assert "does not match the expected value" in out
+    assert "tiny_explain" in out and "graded by hand" in out
+    assert "check_close(" not in out and "HIDDEN TESTS" not in out, "hidden test code must not be shown"
+
+
+def test_without_hidden_tests_it_reports_the_visible_tests(root, tmp_path):
+    """A class copy: no source/ here. The saved outputs say what the visible tests said."""
+    folder = tmp_path / "class"
+    path = student_copy(root, folder, HIDDEN_WRONG)
+    nb = nbformat.read(str(path), as_version=4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "tiny_double_values")
+    test.execution_count = 3
+    test.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="double(3) is off", traceback=[])]
+    nbformat.write(nb, str(path))
+    no_source = tmp_path / "installed"
+    (no_source / "autograder").mkdir(parents=True)
+    out = check_in(folder, no_source)
+    assert "hidden tests are not available here" in out and "Your instructor grades the hidden tests" in out
+    assert "AssertionError: double(3) is off" in out and "1 failed" in out
+    assert "tiny_explain" in out and "by hand" in out
+
+
+def test_a_renamed_copy_is_asked_to_keep_the_file_name(root, tmp_path):
+    copy = student_copy(root, tmp_path / "ws", RIGHT, name=f"{TOPIC}-Copy1.ipynb")
+    out = check_in(copy.parent, root, JPY_SESSION_NAME=str(copy))
+    assert f"saved as {TOPIC}-Copy1.ipynb" in out and "Rename it" in out and "graded with" not in out
+
+
+def test_a_missing_file_is_explained(root, tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = check_in(tmp_path / "empty", root)
+    assert f"No saved notebook {TOPIC}.ipynb" in out and "graded with" not in out
+
+
+def test_the_instructors_source_notebook_is_not_graded(root):
+    out = check_in(root / "source" / TOPIC, root)
+    assert "instructor's notebook" in out and "graded with" not in out
+
+
+def test_html_report_escapes_messages():
+    report = selfcheck.Report("t", ["<b>n</b>"], ("q", "status", "message"), [("q1", "failed", "<script>x</script>")])
+    page = report.html()
+    assert "&lt;script&gt;" in page and "<script>" not in page and "&lt;b&gt;" in page
+    assert "color:#cf222e" in page  # failed in red
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+def test_progress_grades_only_started_notebooks(root, tmp_path, monkeypatch):
+    workspace, _, copied = lab.prepare(tmp_path / "ws", root)
+    assert copied, "the release was copied into the workspace"
+    graded = []
+
+    def fake_grade(path, topic):
+        graded.append(topic)
+        return grading.SubmissionResult("me", topic, [grading.CellResult("tiny_double_values", "autograded", 2, 2)])
+
+    monkeypatch.setattr(selfcheck, "grade_notebook", fake_grade)
+    (row,) = selfcheck.progress(workspace, bar=False, root=root)
+    assert (row.state, row.points, row.auto_max, row.manual_max) == ("not started", 0, 2, 1) and graded == []
+    student_copy(root, workspace / TOPIC, RIGHT)
+    (row,) = selfcheck.progress(workspace, bar=False, root=root)
+    assert (row.state, row.points) == ("graded", 2) and graded == [TOPIC]
+    (workspace / TOPIC / f"{TOPIC}.ipynb").unlink()
+    (row,) = selfcheck.progress(workspace, bar=False, root=root)
+    assert row.state == "missing"
+    assert "run `course lab`" in selfcheck.progress_report([row], workspace).text()
+
+
+def test_course_progress_command(root, tmp_path):
+    workspace = tmp_path / "ws"
+    student_copy(root, workspace / TOPIC, RIGHT)
+    proc = course(root, "progress", "--workspace", str(workspace))
+    assert proc.returncode == 0, proc.stderr
+    row = next(line for line in proc.stdout.splitlines() if line.startswith(TOPIC))
+    assert "2/2" in row and "full marks" in row and "+1" in row, proc.stdout
+    assert "Total: 2/2" in proc.stdout
+    missing = course(root, "progress", "--workspace", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "course lab" in missing.stderr
+
