@@ -4,6 +4,7 @@ course release [TOPIC ...]      regenerate release/ from source/ with nbgrader
 course grade NOTEBOOK.ipynb     check a filled-in notebook against the hidden tests
 course demo                     the end-to-end demo: release, grade a small class, report
 course clean [NOTEBOOK ...]     strip outputs and editor metadata from source notebooks
+course autograde A SUBS --course-dir DIR   instructors: grade a whole class in parallel
 course lab [--workspace PATH]   self-study: copy the student notebooks to a workspace, open JupyterLab
 course progress                 self-study: points per topic in the workspace (hidden tests)
 course add-check-cell [TOPIC]   append the "check my work" cell to source notebooks
@@ -128,6 +129,20 @@ def cmd_add_check_cell(args) -> int:
     return 0
 
 
+def cmd_autograde(args) -> int:
+    from course.autograde import autograde
+
+    try:
+        result = autograde(
+            _topics([args.assignment])[0], args.submissions, args.course_dir, jobs=args.jobs,
+            db_url=args.db_url, timeout=args.timeout, force=args.force,
+        )
+    except grading.GradingError as exc:  # nothing graded: 2 (1 means "some submissions not graded")
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return result.exit_status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description="The theory of ML, checked by numbers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="strip outputs and editor metadata from source notebooks")
     p.add_argument("notebooks", nargs="*", help="notebooks (default: every notebook in source/)")
     p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("autograde", help="grade a whole class in parallel: gradebook, feedback, grades.csv, summary")
+    p.add_argument("assignment", help="the topic, e.g. 01_linear_regression or 01")
+    p.add_argument("submissions", help="folder <student_id>/<topic>.ipynb, or an LMS download .zip")
+    p.add_argument("--course-dir", required=True, help="nbgrader course directory for the class (outside the repo)")
+    p.add_argument("--jobs", type=int, help="submissions graded at a time (default: the number of CPU cores)")
+    p.add_argument("--db-url", help="gradebook database (default: sqlite in the course dir; postgresql://...)")
+    p.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: 600)")
+    p.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
+    p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("lab", help="self-study: copy the student notebooks to your workspace and open JupyterLab")
     p.add_argument("--workspace", help="folder for your notebooks (default: coursework/ in the repository)")

@@ -10,6 +10,17 @@ fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 echo "[setup] installing the course and its dependencies (torch==2.13.0 CPU, nbgrader, jupyterlab, ...)"
 "$venv/bin/python" -m pip install --quiet -e ".[dev]"
+# PostgreSQL server (Debian's package) for the gradebook test of `course autograde --db-url`;
+# the Python driver (psycopg) comes with the course's dependencies above.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing PostgreSQL (apt-get install postgresql)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "[setup] note: no PostgreSQL server found; install Debian's postgresql package (as root) to run its test"
+  fi
+fi
 # Debian's chromium for the real-browser test: tests/test_browser.py drives it with Playwright
 # through its executable path (`playwright install` downloads a browser, which these machines cannot).
 if [ ! -x /usr/bin/chromium ]; then

@@ -1,0 +1,481 @@
+"""``course autograde``: grade a whole class in parallel, safely.
+
+    course autograde ASSIGNMENT SUBMISSIONS --course-dir DIR [--jobs N] [--db-url URL]
+                     [--timeout SECONDS] [--force]
+
+The pipeline, per run:
+
+1. ``generate_assignment`` into the course directory (the class gradebook learns the
+   assignment) and, when the assignment changed, into a *reference bundle*
+   (``DIR/autograde/<assignment>/reference``: a gradebook holding only the assignment, and
+   its other files) that workers read instead of the class gradebook.
+2. Collect the hand-ins (a folder or an LMS zip, ``course.submissions``); copy each new or
+   changed one to ``DIR/submitted/<student>/<assignment>/`` (the newest replaces the earlier).
+3. Execute them N at a time (``course.worker.execute_submission``, a pure function, in a
+   process pool; any ``concurrent.futures.Executor`` will do).
+4. As each result comes back, the one writer (this process) saves the grades with nbgrader's
+   SaveAutoGrades / AssignLatePenalties into the gradebook, writes the autograded notebook
+   and the feedback HTML (nbgrader generate_feedback).
+5. ``grades.csv``, the per-question summary and its plots (``course.summary``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import copy
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import re
+import shutil
+import sys
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from course import grading, summary
+from course.submissions import Submission, collect
+from course.worker import Executed, Reference, Task, converter_preprocessors, execute_submission, exporter, resources
+
+DEFAULT_TIMEOUT = 600.0  # seconds one submission may take in all (nbgrader's Execute.timeout limits one cell)
+STATE_VERSION = 1
+
+
+@dataclass
+class Outcome:
+    """Where one student stands after this run."""
+
+    student: str
+    status: str  # "graded" | "ungradable"
+    reason: str = ""
+    digest: str = ""
+    origin: str = ""
+    graded_at: str = ""
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+    this_run: bool = True  # False: unchanged since an earlier run, not graded again
+
+
+# -- reference bundle ----------------------------------------------------------------------------
+def _cache_alembic_version() -> None:
+    """nbgrader runs the ``alembic`` program (seconds to tens of seconds) each time it creates a
+    gradebook, to read one constant: the newest revision of its migrations. Read it from the
+    migration files instead, once (nbgrader's own function stays the fallback)."""
+    import nbgrader.api
+
+    original = nbgrader.api.get_alembic_version
+    if hasattr(original, "cache_info"):
+        return
+
+    @functools.cache
+    def get_alembic_version() -> str:
+        return _alembic_head(Path(nbgrader.api.__file__).parent / "alembic" / "versions") or original()
+
+    nbgrader.api.get_alembic_version = get_alembic_version
+
+
+def _alembic_head(versions: Path) -> str | None:
+    """The one revision no other migration builds on, or None if that is not clear-cut."""
+    revisions, parents = set(), set()
+    for f in versions.glob("*.py"):
+        text = f.read_text()
+        rev = re.search(r"^revision\s*=\s*['\"](\w+)['\"]", text, re.M)
+        down = re.search(r"^down_revision\s*=\s*(.+)$", text, re.M)
+        if not rev or not down:
+            return None
+        revisions.add(rev[1])
+        parents.update(re.findall(r"['\"](\w+)['\"]", down[1]))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def reference_digest(course: grading.CourseDir, assignment: str, config) -> str:
+    import nbgrader
+
+    h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\n".encode())
+    src = course.path / "source" / assignment
+    for f in sorted(src.rglob("*")):
+        if f.is_file():
+            h.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes())
+    h.update(pickle.dumps(_plain(config)))
+    return h.hexdigest()
+
+
+def _plain(config) -> dict:
+    """The configuration as plain nested dicts (stable to hash)."""
+    return json.loads(json.dumps(config, default=repr, sort_keys=True))
+
+
+def build_reference(course: grading.CourseDir, assignment: str) -> Reference:
+    """The bundle workers read: generated once per version of the assignment, then reused."""
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import find_all_files
+
+    config = copy.deepcopy(course.api.config)
+    for key in ("db_url", "root"):  # workers never see the class gradebook (nor its password)
+        config.CourseDirectory.pop(key, None)
+    digest = reference_digest(course, assignment, config)
+    bundle = course.path / "autograde" / assignment / "reference"
+    course_id = config.CourseDirectory.get("course_id", "default_course")
+    ref = Reference(assignment, assignment, str(bundle), config, digest, course_id)
+    if (bundle / "digest.txt").is_file() and (bundle / "digest.txt").read_text() == digest:
+        return ref
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    scratch = grading.CourseDir(bundle / "course", course.repo, db_url=f"sqlite:///{bundle / 'gradebook.db'}")
+    scratch.generate(assignment)
+    src = course.path / "source" / assignment
+    ignore = list(CourseDirectory(config=config).ignore) + ["*.ipynb"]
+    for f in find_all_files(str(src), ignore):
+        dest = bundle / "files" / Path(f).relative_to(src)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, dest)
+    shutil.rmtree(bundle / "course")
+    (bundle / "digest.txt").write_text(digest)
+    return ref
+
+
+# -- the one writer ------------------------------------------------------------------------------
+class GradebookWriter:
+    """Everything that touches the class gradebook and the course directory; one per run."""
+
+    def __init__(self, course: grading.CourseDir, ref: Reference):
+        self.course, self.ref = course, ref
+        _, _, writer_preprocessors = converter_preprocessors(course.api.config)
+        self.exporter = exporter(course.api.config, writer_preprocessors)
+
+    def gradebook(self):
+        from nbgrader.api import Gradebook
+
+        return Gradebook(self.course.db_url, self.ref.course_id)
+
+    def _dir(self, kind: str, student: str) -> Path:
+        return self.course.path / kind / student / self.ref.assignment
+
+    def store_submission(self, sub: Submission) -> None:
+        """``submitted/<student>/<assignment>/``: the newest hand-in replaces the earlier one."""
+        dest = self._dir("submitted", sub.student)
+        _rmtree(dest)
+        dest.mkdir(parents=True)
+        for name, data in sub.files.items():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_bytes(data)
+        if sub.timestamp:
+            (dest / "timestamp.txt").write_text(sub.timestamp)
+
+    def record(self, sub: Submission, executed: Executed) -> None:
+        """Save one executed submission: gradebook rows, grades, autograded notebook."""
+        import nbformat
+        from nbgrader.utils import parse_utc
+        from sqlalchemy.exc import SAWarning
+
+        a, s = self.ref.assignment, sub.student
+        with self.gradebook() as gb, warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)  # nbgrader's own autoflush notice, as in nbgrader autograde
+            gb.update_or_create_student(s)
+            if sub.timestamp:
+                gb.update_or_create_submission(a, s, timestamp=parse_utc(sub.timestamp))
+            else:
+                gb.update_or_create_submission(a, s)
+        dest = self._dir("autograded", s)
+        _rmtree(dest)
+        dest.mkdir(parents=True)
+        for name, data in sub.files.items():  # the student's other files, then the assignment's
+            if not name.endswith(".ipynb"):
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                (dest / name).write_bytes(data)
+        files = Path(self.ref.path) / "files"
+        for f in sorted(files.rglob("*")):
+            if f.is_file():
+                (dest / f.relative_to(files)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, dest / f.relative_to(files))
+        nb = nbformat.reads(executed.notebook, as_version=4)
+        res = resources(self.ref, s, self.course.db_url)
+        res["metadata"] = {"name": self.ref.notebook, "path": str(dest)}
+        with grading._quiet_output():
+            out, _ = self.exporter.from_notebook_node(nb, resources=res)
+        (dest / f"{self.ref.notebook}.ipynb").write_text(out, encoding="utf-8")
+        for f in dest.rglob("*"):
+            if f.is_file():
+                f.chmod(0o444)  # nbgrader's permissions for autograded files
+
+    def forget(self, student: str) -> bool:
+        """The newest hand-in cannot be graded: drop an earlier grade (newest wins, never both)."""
+        from nbgrader.api import MissingEntry
+
+        for kind in ("autograded", "feedback"):
+            _rmtree(self._dir(kind, student))
+        with self.gradebook() as gb:
+            try:
+                gb.find_submission(self.ref.assignment, student)
+            except MissingEntry:
+                return False
+            gb.remove_submission(self.ref.assignment, student)
+            return True
+
+    def feedback(self, student: str) -> Path:
+        return self.course.feedback(self.ref.assignment, student)
+
+    def graded_students(self) -> set[str]:
+        with self.gradebook() as gb:
+            try:
+                return {s.student.id for s in gb.find_assignment(self.ref.assignment).submissions}
+            except Exception:
+                return set()
+
+
+def _rmtree(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+
+
+# -- state between runs --------------------------------------------------------------------------
+def _state_path(course: grading.CourseDir, assignment: str) -> Path:
+    return course.path / "autograde" / assignment / "state.json"
+
+
+def load_state(course: grading.CourseDir, assignment: str) -> dict:
+    path = _state_path(course, assignment)
+    if path.is_file():
+        state = json.loads(path.read_text())
+        if state.get("version") == STATE_VERSION:
+            return state
+    return {"version": STATE_VERSION, "reference": None, "students": {}}
+
+
+def save_state(course: grading.CourseDir, assignment: str, state: dict) -> None:
+    path = _state_path(course, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+    tmp.replace(path)  # never a half-written state file
+
+
+# -- the run -------------------------------------------------------------------------------------
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def process_pool(jobs: int) -> cf.Executor:
+    """The default executor: ``jobs`` worker processes (spawned: no gradebook connection is inherited)."""
+    pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(jobs):  # start every worker now: they import while the main process prepares
+        pool.submit(_warm_up)
+    return pool
+
+
+def _warm_up() -> None:
+    import nbclient  # noqa: F401
+    import nbconvert  # noqa: F401
+    import nbgrader.converters  # noqa: F401
+
+
+@dataclass
+class ClassResult:
+    assignment: str
+    course_dir: Path
+    outcomes: list[Outcome]
+    reports: dict[str, Path]
+    seconds: float
+    removed: list[str]
+
+    @property
+    def ungradable(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status != "graded"]
+
+    @property
+    def exit_status(self) -> int:
+        """0: every submission graded; 1: some could not be graded (the others were)."""
+        return 1 if self.ungradable else 0
+
+
+def previous_db_url(course_dir: Path) -> str | None:
+    """The gradebook an earlier run used (``c.CourseDirectory.db_url`` in DIR/nbgrader_config.py)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    if not (course_dir / "nbgrader_config.py").is_file():
+        return None
+    try:
+        cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    except Exception:
+        return None
+    return cfg.CourseDirectory.get("db_url") or None
+
+
+def autograde(
+    assignment: str,
+    submissions: str | Path,
+    course_dir: str | Path,
+    jobs: int | None = None,
+    db_url: str | None = None,
+    timeout: float | None = None,
+    force: bool = False,
+    executor_factory=process_pool,
+    repo: Path | None = None,
+    out=None,
+    progress: bool = True,
+) -> ClassResult:
+    """Grade every new or changed submission of ``assignment``; see the module docstring."""
+    out = out or sys.stdout
+    start = time.monotonic()
+    repo = repo or grading.repo_root()
+    course_dir = Path(course_dir).resolve()
+    if course_dir == repo or repo in course_dir.parents:
+        raise grading.GradingError(
+            f"--course-dir {course_dir} is inside the course repository; grades and student work must stay "
+            "out of git: use a folder outside it, e.g. ~/grading/ml-course"
+        )
+    if assignment not in grading.assignments(repo):
+        raise grading.GradingError(
+            f"no assignment {assignment!r} in {repo / 'source'}; known: {', '.join(grading.assignments(repo))}"
+        )
+    submissions = Path(submissions)
+    if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
+        raise grading.GradingError(
+            f"{submissions} is neither a folder of submissions (<student_id>/{assignment}.ipynb) "
+            "nor an LMS download .zip"
+        )
+    jobs = max(1, jobs or default_jobs())
+    timeout = float(timeout or DEFAULT_TIMEOUT)
+    db_url = db_url or previous_db_url(course_dir)
+    _cache_alembic_version()
+    notebook = f"{assignment}.ipynb"
+
+    print(f"Grading {assignment} from {submissions} into {course_dir} ({jobs} jobs)", file=out, flush=True)
+    pool = executor_factory(jobs)  # workers start importing while we prepare
+    try:
+        course = grading.CourseDir(course_dir, repo, db_url)
+        print(f"  gradebook: {summary._masked(course.db_url)}", file=out, flush=True)
+        course.generate(assignment)
+        ref = build_reference(course, assignment)
+        try:
+            subs = collect(submissions, notebook, course.api.config)
+        except (FileNotFoundError, ValueError) as exc:
+            raise grading.GradingError(str(exc)) from None
+        if not subs:
+            raise grading.GradingError(f"no submissions found in {submissions}")
+        writer = GradebookWriter(course, ref)
+        state = load_state(course, assignment)
+        if state.get("reference") != ref.digest:
+            force = True  # the assignment (or its configuration) changed: every grade is stale
+        state["reference"] = ref.digest
+        in_gradebook = writer.graded_students()
+        autograded = course.path / "autograded"
+
+        outcomes: dict[str, Outcome] = {}
+        tasks: list[tuple[Submission, Task]] = []
+        for sub in subs:
+            before = state["students"].get(sub.student)
+            unchanged = (
+                not force
+                and before is not None
+                and before["digest"] == sub.digest
+                and (
+                    before["status"] != "graded"
+                    or (sub.student in in_gradebook and (autograded / sub.student / assignment / notebook).is_file())
+                )
+            )
+            if unchanged:
+                outcomes[sub.student] = _from_state(before)
+                continue
+            writer.store_submission(sub)
+            if sub.problem:
+                outcomes[sub.student] = Outcome(sub.student, "ungradable", sub.problem, sub.digest, sub.origin, _now())
+            else:
+                tasks.append((sub, Task(sub.student, sub.files, ref, timeout)))
+
+        removed = []
+        for o in outcomes.values():  # hand-ins flagged while collecting: their earlier grade goes
+            if o.this_run and writer.forget(o.student):
+                removed.append(o.student)
+            if o.this_run:
+                state["students"][o.student] = _state_entry(o)
+        save_state(course, assignment, state)
+
+        skipped = sum(not o.this_run for o in outcomes.values())
+        if skipped:
+            print(f"  {skipped} unchanged submission(s) not graded again (--force grades everything)", file=out)
+        if tasks:
+            _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    # everyone the course directory knows for this assignment, not only this run's hand-ins
+    for student, entry in state["students"].items():
+        if student not in outcomes:
+            outcomes[student] = _from_state(entry)
+    ordered = [outcomes[s] for s in sorted(outcomes)]
+    reports = summary.write_reports(course, assignment, ordered)
+    result = ClassResult(assignment, course_dir, ordered, reports, time.monotonic() - start, removed)
+    print(summary.final_message(result, course), file=out, flush=True)
+    return result
+
+
+def _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress) -> None:
+    from tqdm import tqdm
+
+    futures = {pool.submit(execute_submission, task): sub for sub, task in tasks}
+    bar = tqdm(
+        total=len(futures),
+        desc=f"grading {assignment}",
+        unit="nb",
+        disable=not progress,
+        file=sys.stderr,
+        smoothing=0.1,
+        dynamic_ncols=True,
+    )
+    try:
+        for future in cf.as_completed(futures):
+            sub = futures[future]
+            try:
+                executed = future.result()
+            except Exception as exc:  # the worker itself died (not the kernel): out of memory, killed
+                executed = Executed(sub.student, problem=f"the grading process failed ({type(exc).__name__}: {exc})")
+            outcome = _write_one(writer, sub, executed)
+            if outcome.status != "graded" and writer.forget(sub.student):
+                removed.append(sub.student)
+            outcomes[sub.student] = outcome
+            state["students"][sub.student] = _state_entry(outcome)
+            save_state(course, assignment, state)
+            bar.set_postfix_str(f"{sub.student}: {outcome.status}", refresh=False)
+            bar.update()
+    finally:
+        bar.close()
+
+
+def _write_one(writer: GradebookWriter, sub: Submission, executed: Executed) -> Outcome:
+    outcome = Outcome(sub.student, "graded", "", sub.digest, sub.origin, _now(), executed.seconds)
+    outcome.notes = tuple(executed.notes)
+    if executed.problem:
+        outcome.status, outcome.reason = "ungradable", executed.problem
+        return outcome
+    try:
+        writer.record(sub, executed)
+        writer.feedback(sub.student)
+    except Exception as exc:
+        outcome.status = "ungradable"
+        outcome.reason = f"could not be saved: {type(exc).__name__}: {exc}".splitlines()[0]
+    return outcome
+
+
+def _state_entry(o: Outcome) -> dict:
+    d = asdict(o)
+    d.pop("this_run")
+    d["notes"] = list(o.notes)
+    return d
+
+
+def _from_state(entry: dict) -> Outcome:
+    return Outcome(**{**entry, "notes": tuple(entry.get("notes", ())), "this_run": False})
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,255 @@
+"""Execute and score one submission: a pure function, run in a worker process.
+
+nbgrader's ``autograde`` does two things per submission, welded together: it runs the
+notebook (sanitize, execute) and it writes grades to the gradebook. Under parallel writers
+nbgrader's SQLite gradebook loses grades ("database is locked"), so ``course autograde``
+splits the converter's own preprocessor lists at ``SaveAutoGrades``:
+
+* ``execute_submission`` (here, in a worker): the sanitize preprocessors (ClearOutput,
+  DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata) and the first
+  autograde preprocessors (Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput).
+  It reads the assignment's *reference* data from a private copy of a small SQLite gradebook
+  that holds only the assignment (the ``Reference`` bundle), never the class gradebook, and
+  returns the executed notebook as text. Nothing is shared, so it can run anywhere: a process
+  pool here, a distributed engine later (the bundle and the submission travel with the task).
+* ``writer_preprocessors`` (in the one writer, ``course.autograde``): SaveAutoGrades,
+  AssignLatePenalties, CheckCellMetadata on that executed notebook, against the class gradebook.
+
+Same preprocessors, same order, same configuration as ``nbgrader autograde``: same grades.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Where nbgrader's autograde preprocessor list is cut: from here on they touch the gradebook.
+FIRST_WRITER = "SaveAutoGrades"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a worker needs to know about the assignment, in one folder.
+
+    path: folder with ``gradebook.db`` (the assignment only, made by nbgrader
+    generate_assignment) and ``files/`` (the assignment's other files, e.g. data, copied next
+    to every submission as nbgrader does). config: the course's nbgrader configuration.
+    digest: changes whenever the source notebook, its files or the configuration change.
+    """
+
+    assignment: str
+    notebook: str  # notebook id (file name without .ipynb)
+    path: str
+    config: dict
+    digest: str
+    course_id: str = "default_course"
+
+
+@dataclass
+class Task:
+    """One submission to execute. files: the student's hand-in (name -> bytes)."""
+
+    student: str
+    files: dict[str, bytes]
+    reference: Reference
+    timeout: float  # seconds the whole submission may take
+
+
+@dataclass
+class Executed:
+    """The result of ``execute_submission``: the executed notebook, or why there is none."""
+
+    student: str
+    notebook: str | None = None  # the executed notebook (JSON text), ready for the writer
+    problem: str | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # e.g. cells interrupted at the cell time limit
+
+
+def load_config(reference: Reference):
+    """A fresh copy of the course configuration (a traitlets Config travels pickled)."""
+    return copy.deepcopy(reference.config)
+
+
+def converter_preprocessors(config) -> tuple[list, list, list]:
+    """nbgrader's Autograde lists, as configured: (sanitize, execute, writer)."""
+    from nbgrader.converters import Autograde
+
+    converter = Autograde(config=config)
+    autograde = list(converter.autograde_preprocessors)
+    names = [pp.__name__ for pp in autograde]
+    cut = names.index(FIRST_WRITER)
+    return list(converter.sanitize_preprocessors), autograde[:cut], autograde[cut:]
+
+
+def exporter(config, preprocessors):
+    """A NotebookExporter running exactly ``preprocessors``, as nbgrader's converters build it."""
+    from nbconvert.exporters import NotebookExporter
+    from traitlets.config import Config
+
+    cfg = Config(config)
+    cfg.Exporter.default_preprocessors = []  # as nbgrader's BaseConverter does
+    exp = NotebookExporter(config=cfg)
+    for pp in preprocessors:
+        exp.register_preprocessor(pp)
+    return exp
+
+
+def resources(reference: Reference, student: str, db_url: str) -> dict:
+    """The resources nbgrader's converters hand to the preprocessors."""
+    return {
+        "unique_key": reference.notebook,
+        "output_files_dir": f"{reference.notebook}_files",
+        "nbgrader": {
+            "student": student,
+            "assignment": reference.assignment,
+            "notebook": reference.notebook,
+            "db_url": db_url,
+        },
+    }
+
+
+def execute_submission(task: Task) -> Executed:
+    """Sanitize and execute one submission against the reference; never raises.
+
+    Pure: depends only on the task (the submission and the reference bundle); writes nothing
+    outside a private temporary folder.
+    """
+    start = time.monotonic()
+    ref = task.reference
+    result = Executed(task.student)
+    with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
+        tmp = Path(tmp)
+        try:
+            result.notebook, result.notes = _execute(task, tmp)
+        except _Timeout:
+            result.problem = (
+                f"timeout: grading took longer than {task.timeout:g} s (--timeout); the notebook may loop "
+                "forever. Run it yourself, or grade it again with a larger --timeout"
+            )
+        except Exception as exc:  # every way a submission can break becomes a reason
+            result.problem = _reason(exc, ref)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
+    from nbgrader import utils
+
+    ref = task.reference
+    config = load_config(ref)
+    sanitize, execute, _ = converter_preprocessors(config)
+    db = tmp / "reference.db"
+    shutil.copyfile(Path(ref.path) / "gradebook.db", db)  # a private copy: nothing is shared
+    db_url = f"sqlite:///{db}"
+
+    # nbgrader's layout: submitted/<student>/<assignment>/ -> autograded/<student>/<assignment>/
+    submitted, work = tmp / "submitted", tmp / "autograded"
+    for folder in (submitted, work):
+        folder.mkdir()
+    for name, data in task.files.items():
+        # the student's other files go next to the notebook, as nbgrader copies them
+        for folder in (submitted,) if name.endswith(".ipynb") else (submitted, work):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+    files = Path(ref.path) / "files"
+    for f in sorted(files.rglob("*")) if files.is_dir() else []:
+        if f.is_file():  # then the assignment's own files, over any student copy
+            dest = work / f.relative_to(files)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+
+    out, _ = exporter(config, sanitize).from_filename(
+        str(submitted / f"{ref.notebook}.ipynb"), resources=resources(ref, task.student, db_url)
+    )
+    sanitized = work / f"{ref.notebook}.ipynb"
+    sanitized.write_text(out, encoding="utf-8")
+
+    exp = exporter(config, execute)
+    watchdog = _Watchdog(exp, task.timeout)
+    try:
+        with utils.setenv(NBGRADER_EXECUTION="autograde"), watchdog:
+            out, _ = exp.from_filename(str(sanitized), resources=resources(ref, task.student, db_url))
+    except Exception:
+        if watchdog.fired:
+            raise _Timeout() from None
+        raise
+    if watchdog.fired:
+        raise _Timeout()
+    return out, _timeout_notes(out)
+
+
+class _Watchdog:
+    """Kill the kernel when the whole submission has run for ``seconds``.
+
+    nbgrader's own Execute.timeout limits one cell (the cell is interrupted and scores 0);
+    this limits the submission, for notebooks that loop in many cells or ignore interrupts.
+    """
+
+    def __init__(self, exp, seconds: float):
+        self.execute = next(p for p in exp._preprocessors if type(p).__name__ == "Execute")
+        self.seconds = seconds
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._kill)
+        self._timer.daemon = True
+
+    def _kill(self):
+        self.fired = True
+        km = getattr(self.execute, "km", None)
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        return False
+
+
+def _timeout_notes(notebook_json: str) -> list[str]:
+    """Cells nbgrader interrupted at its per-cell time limit (they score 0, as in nbgrader)."""
+    nb = json.loads(notebook_json)
+    notes = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError":
+                gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "a cell")
+                notes.append(f"{gid} hit the per-cell time limit (Execute.timeout) and was interrupted")
+    return notes
+
+
+def _reason(exc: Exception, ref: Reference) -> str:
+    """What went wrong, in words an instructor can act on."""
+    name = type(exc).__name__
+    text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else name
+    fix = f"ask the student to download {ref.notebook}.ipynb from Jupyter again and resubmit"
+    if name in {"NotJSONError", "JSONDecodeError", "UnicodeDecodeError"}:
+        return f"malformed notebook: the file is not notebook JSON ({text}); {fix}"
+    if name in {"ValidationError", "SchemaTooOldError", "SchemaTooNewError", "KeyError"} or "nbformat" in text:
+        return f"malformed notebook: {text}; {fix}"
+    if name == "DeadKernelError":
+        return (
+            "kernel died: Python crashed or was killed while running the notebook (out of memory, os._exit, "
+            f"a crash in a library) ({text}); run the notebook yourself to see where"
+        )
+    if name == "UnresponsiveKernelError":
+        return f"kernel stopped answering (an infinite loop that ignores interrupts?) ({text})"
+    return f"could not be graded: {name}: {text}"
