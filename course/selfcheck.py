@@ -143,7 +143,8 @@ class Report:
         parts = [f"<div class='course-check'><h3>{e(self.title)}</h3>"]
         parts += [f"<p>{e(n)}</p>" for n in self.notes]
         if self.rows:
-            head = "".join(f"<th style='{cell}'>{e(h)}</th>" for h in self.header)
+            header = self.header if any(row[-1] for row in self.rows) else (*self.header[:-1], "")
+            head = "".join(f"<th style='{cell}'>{e(h)}</th>" for h in header)
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
             for row in self.rows:
                 tds = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import socket
 import subprocess
 import time
@@ -25,6 +26,36 @@ def tiny_selfstudy_course(root: Path) -> Path:
     assert authoring.add_check_cell(root / "source" / TOPIC / f"{TOPIC}.ipynb")
     grading.release(TOPIC, root.parent / f"{root.name}-release-work", root)
     return root
+
+
+def course_copy(root: Path, topic: str, repo: Path) -> Path:
+    """A throwaway course with one real topic of ``repo``, its "check my work" cells added, released."""
+    shutil.copytree(repo / "autograder", root / "autograder")
+    shutil.copytree(repo / "source" / topic, root / "source" / topic,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    authoring.add_check_cell(root / "source" / topic / f"{topic}.ipynb")
+    grading.release(topic, root.parent / f"{root.name}-release-work", root)
+    return root
+
+
+def without_markers(source: str) -> str:
+    """A source cell's answer as a learner would write it: the solution markers removed."""
+    return "\n".join(line for line in source.splitlines() if line.strip() not in (
+        "### BEGIN SOLUTION", "### END SOLUTION")) + "\n"
+
+
+def fill_answers(notebook: Path, source: Path, skip: set[str] = frozenset()) -> None:
+    """Write the reference answers into a learner's copy, except the cells whose grade_id is in ``skip``."""
+    import nbformat
+
+    reference = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nbformat.read(str(source), 4).cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(str(notebook), 4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in reference and gid not in skip:
+            cell.source = without_markers(reference[gid])
+    nbformat.write(nb, str(notebook))
 
 
 def free_port() -> int:

@@ -1,10 +1,11 @@
 """A learner's session in a real browser: JupyterLab started as `course lab` starts it, driven by
 Playwright (Python) through Debian's chromium.
 
-Type the reference answer into an answer cell, run the notebook (the last cell checks it against
-the hidden tests), press Validate: success. Type a wrong answer, press Validate: the failure with
-the check helper's diagnosis. Screenshots land in test-artifacts/; with UPDATE_DOCS_SCREENSHOT=1
-the lab with the "check my work" table is also saved as docs/lab.png for the README.
+On a throwaway copy of notebook 01 with its "check my work" cell: every answer but one is the
+reference; type the reference gradient into the last one, run the notebook (its last cell checks it
+against the hidden tests), press Validate: success. Type a gradient missing its factor 2, press
+Validate: the failure with the check helper's diagnosis. Screenshots land in test-artifacts/; with
+UPDATE_DOCS_SCREENSHOT=1 the lab with the "check my work" table is also saved as docs/lab.png.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from labserver import start_lab, tiny_selfstudy_course
-from test_cli import TOPIC
+from labserver import course_copy, fill_answers, start_lab, without_markers
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,16 +45,26 @@ if os.environ.get("CI"):
 else:
     sync_api = pytest.importorskip("playwright.sync_api")
 
-RIGHT = 'def double(x):\n    """Twice x."""\n    return 2 * x\n'
-WRONG = 'def double(x):\n    """Twice x."""\n    return x\n'  # visible test: "2 times too small"
+TOPIC = "01_linear_regression"
+TARGET = "linreg_least_squares_gradient"  # the answer cell typed in the browser
+SOURCE = ROOT / "source" / TOPIC / f"{TOPIC}.ipynb"
+WRONG = 'def least_squares_gradient(w, X, y):\n    """No factor 2."""\n    return -X.T @ (y - X @ w)\n'
+
+
+def reference_answer() -> str:
+    import nbformat
+
+    cells = nbformat.read(str(SOURCE), 4).cells
+    return without_markers(next(c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == TARGET))
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser")
-    root = tiny_selfstudy_course(base / "course")
+    root = course_copy(base / "course", TOPIC, ROOT)
     ARTIFACTS.mkdir(exist_ok=True)
     server = start_lab(root, base / "workspace", ARTIFACTS / "jupyterlab.log")
+    fill_answers(server.workspace / TOPIC / f"{TOPIC}.ipynb", root / "source" / TOPIC / f"{TOPIC}.ipynb", {TARGET})
     yield server
     server.stop()
 
@@ -105,26 +115,18 @@ def replace_source(page, editor, text: str) -> None:
 
 
 def set_answer(page, lab, text: str) -> None:
-    """Replace the answer cell (the one that defines double) with ``text`` and save."""
-    replace_source(page, page.locator(".jp-CodeCell .cm-content", has_text="def double").first, text)
+    """Replace the source of the answer cell that defines least_squares_gradient with ``text``; save."""
+    editor = page.locator(".jp-CodeCell .cm-content", has_text="def least_squares_gradient").first
+    editor.scroll_into_view_if_needed()
+    replace_source(page, editor, text)
     page.keyboard.press("Escape")  # command mode
     page.keyboard.press("Control+s")
-    saved(lab, json.dumps(text.splitlines()[-1])[1:-1])
-
-
-def write_proof(page, lab, text: str) -> None:
-    """Write the written answer in the markdown cell that says YOUR ANSWER HERE, render it, save."""
-    cell = page.locator(".jp-MarkdownCell", has_text="YOUR ANSWER HERE").first
-    cell.dblclick()
-    replace_source(page, cell.locator(".cm-content"), text)
-    page.keyboard.press("Control+Enter")  # render
-    page.keyboard.press("Control+s")
-    saved(lab, text)
+    saved(lab, json.dumps(text.strip().splitlines()[-1])[1:-1])
 
 
 def validate(page):
     page.locator(".validate-button").first.click()
-    message = page.wait_for_selector("#validation-message", timeout=240_000)
+    message = page.wait_for_selector("#validation-message", timeout=400_000)
     return message
 
 
@@ -134,17 +136,18 @@ def close_dialog(page) -> None:
 
 
 def test_reference_answer_validates_and_checks_against_the_hidden_tests(lab, page):
-    write_proof(page, lab, "Doubling is adding x to itself: 2x = x + x.")
-    set_answer(page, lab, RIGHT)
+    set_answer(page, lab, reference_answer())
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    table = page.wait_for_selector(".course-check:has-text('graded with the hidden tests')", timeout=240_000)
+    table = page.wait_for_selector(".course-check:has-text('graded with the hidden tests')", timeout=400_000)
     wait_idle(page)
     table.scroll_into_view_if_needed()
     text = table.inner_text()
-    assert "tiny_double_values" in text and "2/2" in text and "passed" in text, text
+    row = next(line for line in text.splitlines() if line.startswith("linreg_least_squares_gradient_random"))
+    assert "3/3" in row and "passed" in row, text
     assert "Every autograded test passes" in text, text
-    assert "check_close(" not in text and "double(-7.5)" not in text, "no hidden test code in the table"
+    assert "BEGIN HIDDEN" not in text and "J_torch_h" not in text, "no hidden test code in the table"
+    page.locator(".course-check h3").scroll_into_view_if_needed()
     path = shot(page, "01_check_my_work")
     if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
         (ROOT / "docs").mkdir(exist_ok=True)
@@ -152,7 +155,7 @@ def test_reference_answer_validates_and_checks_against_the_hidden_tests(lab, pag
 
     message = validate(page)
     shot(page, "02_validate_success")
-    assert "validation-success" in (message.get_attribute("class") or "")
+    assert "validation-success" in (message.get_attribute("class") or ""), message.inner_text()
     assert "Success! Your notebook passes all the tests." in message.inner_text()
     close_dialog(page)
 
@@ -163,6 +166,6 @@ def test_wrong_answer_fails_validation_with_the_diagnosis(lab, page):
     shot(page, "03_validate_failure")
     text = message.inner_text()
     assert "validation-failed" in (message.get_attribute("class") or ""), text
-    assert "double(3) does not match the expected value" in text, text
+    assert "does not match the expected value" in text, text
     assert "likely cause: every entry is 2 times too small" in text, text
     close_dialog(page)
