@@ -202,3 +202,31 @@ def test_course_progress_command(root, tmp_path):
     missing = course(root, "progress", "--workspace", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "course lab" in missing.stderr
 
+
+
+# -- the real notebooks ---------------------------------------------------------------------------
+
+
+def _check_cells(nb) -> list:
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_check_my_work")]
+
+
+REAL_TOPICS = grading.assignments(REPO)
+
+
+@pytest.mark.parametrize("topic", REAL_TOPICS)
+def test_real_notebooks_end_with_their_check_cell(topic):
+    """Once any source notebook has its check cell (`course add-check-cell`), every one must, in source and release."""
+    source = nbformat.read(str(grading.notebook_path(topic, "source", REPO)), as_version=4)
+    if not _check_cells(source) and not any(
+        _check_cells(nbformat.read(str(grading.notebook_path(t, "source", REPO)), as_version=4)) for t in REAL_TOPICS
+    ):
+        pytest.skip("no notebook has its check cell yet: `course add-check-cell` then `course release`")
+    for kind in ("source", "release"):
+        nb = source if kind == "source" else nbformat.read(str(grading.notebook_path(topic, kind, REPO)), 4)
+        cells = _check_cells(nb)
+        assert len(cells) == 1, f"{kind}: {len(cells)} check cells; run `course add-check-cell {topic}`"
+        cell = cells[0]
+        assert cell is nb.cells[-1], f"{kind}: the check cell is not the last cell"
+        assert cell.metadata.nbgrader["locked"] and not cell.metadata.nbgrader["grade"]
+        assert f'check_my_work("{topic}")' in cell.source, f"{kind}: the cell checks another topic"
