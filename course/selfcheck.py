@@ -169,7 +169,7 @@ def _saved_at(path: Path) -> str:
     )
 
 
-def graded_report(result: SubmissionResult, path: Path) -> Report:
+def graded_report(result: SubmissionResult, saved_at: str) -> Report:
     rows = []
     for c in result.cells:
         status = {"passed": "passed", "failed": "failed", "manual": "graded by hand"}[c.status]
@@ -182,7 +182,7 @@ def graded_report(result: SubmissionResult, path: Path) -> Report:
         summary += f" Written answers: {result.manual_max:g} more points, graded by a person."
     return Report(
         "Check my work: graded with the hidden tests",
-        [f"Graded {_saved_at(path)}", "The hidden tests try other shapes and random values; their code is not shown."],
+        [f"Graded {saved_at}", "The hidden tests try other shapes and random values; their code is not shown."],
         ("question", "points", "status", "what failed"),
         rows,
         summary,
@@ -226,7 +226,8 @@ def check_report(topic: str) -> Report:
             [f"{path} holds the solutions and the hidden tests; check_my_work grades a student copy."],
         )
     try:
-        return graded_report(grade_in_subprocess(path, topic), path)
+        saved_at = _saved_at(path)  # before grading, which takes a while
+        return graded_report(grade_in_subprocess(path, topic), saved_at)
     except Exception as exc:  # the learner's cell must never fail because the grader did
         return Report("Check my work: the notebook could not be graded", [str(exc)[-3000:]])
 

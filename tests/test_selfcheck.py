@@ -230,3 +230,11 @@ def test_real_notebooks_end_with_their_check_cell(topic):
         assert cell is nb.cells[-1], f"{kind}: the check cell is not the last cell"
         assert cell.metadata.nbgrader["locked"] and not cell.metadata.nbgrader["grade"]
         assert f'check_my_work("{topic}")' in cell.source, f"{kind}: the cell checks another topic"
+
+
+def test_show_progress_prints_the_table_outside_jupyter(root, tmp_path, monkeypatch, capsys):
+    workspace, _, _ = lab.prepare(tmp_path / "ws", root)
+    monkeypatch.setenv("COURSE_ROOT", str(root))
+    selfcheck.show_progress(workspace)
+    out = capsys.readouterr().out
+    assert f"Progress in {workspace}" in out and "not started" in out and "Total: 0/2" in out
