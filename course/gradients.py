@@ -132,7 +132,7 @@ def check_gradient(
     f_numpy: the loss as a NumPy function of ``*args`` (for finite differences).
     f_torch: the same loss written with torch operations (for autograd).
     At least one oracle is required; with both, they must agree with each other first.
-    Returns the student's gradient as a float64 array.
+    Returns None (so that, as the last line of a test cell, it prints nothing into the feedback).
     """
     if f_numpy is None and f_torch is None:
         raise ValueError("check_gradient needs f_numpy, f_torch or both")
@@ -160,7 +160,6 @@ def check_gradient(
                     f"(max difference {np.abs(numeric - expected).max():.3e}); tell the instructor"
                 )
     check_close(f"{name} (compared with autograd and finite differences)", got, expected, rtol=rtol, atol=atol)
-    return got
 
 
 def _copy(a):

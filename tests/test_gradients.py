@@ -75,8 +75,7 @@ def test_autograd_gradient_several_arguments():
 
 
 def test_check_gradient_accepts_the_right_gradient():
-    got = check_gradient("dJ/dw", right_grad, [X, y, w], f_numpy=loss_np, f_torch=loss_torch, wrt=2)
-    np.testing.assert_allclose(got, right_grad(X, y, w))
+    assert check_gradient("dJ/dw", right_grad, [X, y, w], f_numpy=loss_np, f_torch=loss_torch, wrt=2) is None
 
 
 @pytest.mark.parametrize(
