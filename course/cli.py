@@ -97,12 +97,16 @@ def cmd_lab(args) -> int:
     from course import lab
 
     workspace, root, copied = lab.prepare(Path(args.workspace) if args.workspace else None)
+    if not lab.release_topics(root):
+        print(f"error: no student notebooks in {root / 'release'}; `course release` makes them", file=sys.stderr)
+        return 2
     for path in copied:
         print(f"copied {path.relative_to(workspace)}")
     print(f"workspace: {workspace} ({len(copied)} new files; files already there are never overwritten)")
     argv, env = lab.lab_command(workspace, root, port=args.port, browser=not args.no_browser)
     print("starting JupyterLab (Ctrl+C twice to stop). Validate = visible tests; the last cell of a notebook "
           "checks it against the hidden tests.", flush=True)
+    os.chdir(workspace)  # nbgrader's Validate also reads an nbgrader_config.py in the server's folder
     os.execve(argv[0], argv, env)  # JupyterLab takes over this process (and its Ctrl+C)
 
 

@@ -135,3 +135,14 @@ def test_course_lab_command_serves_the_workspace(selfstudy_root, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_course_lab_without_released_notebooks_says_what_to_do(tmp_path):
+    root = tmp_path / "course"
+    (root / "source").mkdir(parents=True)
+    (root / "autograder").mkdir()
+    (root / "autograder" / "nbgrader_config.py").write_text("c = get_config()\n")
+    env = {**os.environ, "COURSE_ROOT": str(root)}
+    proc = subprocess.run([sys.executable, "-m", "course.cli", "lab", "--workspace", str(tmp_path / "ws"),
+                           "--no-browser"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "course release" in proc.stderr
