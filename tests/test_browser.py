@@ -77,11 +77,15 @@ def page(lab):
         )
         context.set_default_timeout(60_000)
         page = context.pages[0] if context.pages else context.new_page()
+        console = open(ARTIFACTS / "browser-console.log", "w")  # noqa: SIM115 (closed below)
+        page.on("console", lambda msg: console.write(f"[{msg.type}] {msg.text}\n"))
+        page.on("pageerror", lambda exc: console.write(f"[pageerror] {exc}\n"))
         page.goto(f"{lab.url}/lab/tree/{TOPIC}/{TOPIC}.ipynb?token={lab.token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
         wait_idle(page)
         yield page
         context.close()
+        console.close()
 
 
 def wait_idle(page, timeout: float = 180_000) -> None:
