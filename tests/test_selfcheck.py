@@ -238,3 +238,15 @@ def test_show_progress_prints_the_table_outside_jupyter(root, tmp_path, monkeypa
     selfcheck.show_progress(workspace)
     out = capsys.readouterr().out
     assert f"Progress in {workspace}" in out and "not started" in out and "Total: 0/2" in out
+
+
+def test_parallel_autograder_also_blanks_the_check_cell():
+    """`course autograde` (course.worker) runs nbgrader's configured sanitize list: DropSelfCheck is in it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from course.worker import converter_preprocessors
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "autograder")).load_config()
+    sanitize, _, _ = converter_preprocessors(config)
+    assert "course.nbgrader_ext.DropSelfCheck" in sanitize
+    assert sanitize.index("course.nbgrader_ext.DropSelfCheck") > sanitize.index("nbgrader.preprocessors.OverwriteCells")
