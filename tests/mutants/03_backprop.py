@@ -1,0 +1,663 @@
+"""Plausible wrong answers for 03_backprop: each must lose points on its function's test cells."""
+
+MUTANTS = {
+    "dJ_dz3": {
+        "missing 1/m": '''
+def dJ_dz3(Z3, Y):
+    return sigmoid(Z3) - Y
+''',
+        "sign flipped (y - y_hat, the gradient of the log-likelihood L)": '''
+def dJ_dz3(Z3, Y):
+    return (Y - sigmoid(Z3)) / Z3.shape[0]
+''',
+        "sigmoid derivative sigma(1 - sigma) evaluated at the wrong argument (y_hat instead of z3)": '''
+def dJ_dz3(Z3, Y):
+    y_hat = sigmoid(Z3)
+    dJ_dyhat = (y_hat - Y) / (y_hat * (1 - y_hat)) / Z3.shape[0]
+    return dJ_dyhat * sigmoid(y_hat) * (1 - sigmoid(y_hat))
+''',
+        "chain written with the division by y_hat (1 - y_hat): 0/0 at large logits": '''
+def dJ_dz3(Z3, Y):
+    y_hat = sigmoid(Z3)
+    with np.errstate(all="ignore"):
+        return (y_hat - Y) / (y_hat * (1 - y_hat)) * (y_hat * (1 - y_hat)) / Z3.shape[0]
+''',
+        "returns shape (m,) instead of (m, 1)": '''
+def dJ_dz3(Z3, Y):
+    return ((sigmoid(Z3) - Y) / Z3.shape[0])[:, 0]
+''',
+    },
+    "dz3_da": {
+        "column W2^T per example (shape (m, d_a, 1))": '''
+def dz3_da(A, W2):
+    return np.repeat(W2.T[None, :, :], A.shape[0], axis=0)
+''',
+        "confuses dz3/da with dz3/dW2 (returns a)": '''
+def dz3_da(A, W2):
+    return A[:, None, :]
+''',
+        "no batch axis (returns W2 once)": '''
+def dz3_da(A, W2):
+    return W2
+''',
+        "sums the Jacobian over the batch": '''
+def dz3_da(A, W2):
+    return np.repeat(A.shape[0] * W2[None, :, :], A.shape[0], axis=0)
+''',
+    },
+    "da_dz": {
+        "ReLU masks swapped (mask from the wrong input)": '''
+def da_dz(Z1, Z2):
+    eye = np.eye(Z1.shape[1])
+    return (Z2 > 0)[:, :, None] * eye, -1.0 * (Z1 > 0)[:, :, None] * eye
+''',
+        "forgot the minus sign of a = a1 - a2": '''
+def da_dz(Z1, Z2):
+    eye = np.eye(Z1.shape[1])
+    return (Z1 > 0)[:, :, None] * eye, (Z2 > 0)[:, :, None] * eye
+''',
+        "mask taken from a = a1 - a2 instead of from z1 and z2": '''
+def da_dz(Z1, Z2):
+    eye = np.eye(Z1.shape[1])
+    on = (np.maximum(Z1, 0) - np.maximum(Z2, 0)) > 0
+    return on[:, :, None] * eye, -1.0 * on[:, :, None] * eye
+''',
+        "mask broadcast over a full matrix instead of the diagonal": '''
+def da_dz(Z1, Z2):
+    d_a = Z1.shape[1]
+    ones = np.ones((d_a, d_a))
+    return (Z1 > 0)[:, :, None] * ones, -1.0 * (Z2 > 0)[:, :, None] * ones
+''',
+    },
+    "dz_dW1": {
+        "forgot the Kronecker delta (every unit sees every row of W1)": '''
+def dz_dW1(X, W1):
+    m, d_x = X.shape
+    d_a = W1.shape[0]
+    return np.broadcast_to(X[:, None, None, :], (m, d_a, d_a, d_x)).copy()
+''',
+        "returns dz/dx = W1 instead of dz/dW1": '''
+def dz_dW1(X, W1):
+    return np.repeat(W1[None, :, :], X.shape[0], axis=0)
+''',
+        "sums over the batch (no batch axis)": '''
+def dz_dW1(X, W1):
+    return np.einsum("jk,l->jkl", np.eye(W1.shape[0]), X.sum(axis=0))
+''',
+        "averages over the batch but keeps the axis": '''
+def dz_dW1(X, W1):
+    mean_x = np.repeat(X.mean(axis=0, keepdims=True), X.shape[0], axis=0)
+    return np.einsum("jk,il->ijkl", np.eye(W1.shape[0]), mean_x)
+''',
+    },
+    "syllabus_gradients": {
+        "forgot the x' path into W1 and b1": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    d1 = (g3 @ W2) * (f["Z1"] > 0)
+    return d1.T @ X, d1.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "forgot the x path into W1 and b1": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    d2 = -(g3 @ W2) * (f["Z2"] > 0)
+    return d2.T @ Xp, d2.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "ReLU mask from the wrong input (z1 mask on the x' path and vice versa)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z2"] > 0), -ga * (f["Z1"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "ReLU mask from a = a1 - a2 for both paths": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = (g3 @ W2) * (f["A"] > 0)
+    return ga.T @ X - ga.T @ Xp, ga.sum(axis=0) - ga.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "forgot the minus sign of the x' path": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), ga * (f["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "missing 1/m": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = f["Y_hat"] - Y
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), -ga * (f["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "transposed outer product (X^T Delta instead of Delta^T X)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), -ga * (f["Z2"] > 0)
+    return X.T @ d1 + Xp.T @ d2, d1.sum(axis=0) + d2.sum(axis=0), f["A"].T @ g3, g3.sum(axis=0)
+''',
+        "sigmoid derivative sigma(1 - sigma) of the wrong argument (y_hat instead of z3)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    y_hat = f["Y_hat"]
+    g3 = (y_hat - Y) / (y_hat * (1 - y_hat)) * sigmoid(y_hat) * (1 - sigmoid(y_hat)) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), -ga * (f["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "dW2 from a1 only (forgot a = a1 - a2)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), -ga * (f["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g3.T @ f["A1"], g3.sum(axis=0)
+''',
+        "db1 from the x path only": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), -ga * (f["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0), g3.T @ f["A"], g3.sum(axis=0)
+''',
+        "db2 averaged over the batch a second time": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    f = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g3 = (f["Y_hat"] - Y) / X.shape[0]
+    ga = g3 @ W2
+    d1, d2 = ga * (f["Z1"] > 0), -ga * (f["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g3.T @ f["A"], g3.mean(axis=0)
+''',
+    },
+    "gd_step": {
+        "gradient ascent (+ instead of -)": '''
+def gd_step(params, grads, lr):
+    return {k: v + lr * grads[k] for k, v in params.items()}
+''',
+        "forgot the learning rate": '''
+def gd_step(params, grads, lr):
+    return {k: v - grads[k] for k, v in params.items()}
+''',
+        "biases not updated": '''
+def gd_step(params, grads, lr):
+    return {k: (v - lr * grads[k] if k.startswith("W") else v) for k, v in params.items()}
+''',
+        "updates the old arrays in place": '''
+def gd_step(params, grads, lr):
+    for k in params:
+        params[k] -= lr * grads[k]
+    return params
+''',
+    },
+    "train_pair_net": {
+        "all weights initialised to zero (no symmetry breaking, ReLU never on)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    names = ("W1", "b1", "W2", "b2")
+    params = {"W1": np.zeros((d_a, X.shape[1])), "b1": np.zeros(d_a), "W2": np.zeros((1, d_a)), "b2": np.zeros(1)}
+    losses = np.zeros(num_epochs)
+    for epoch in range(num_epochs):
+        current = [params[k] for k in names]
+        losses[epoch] = syllabus_cost(*current, X, Xp, Y)
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), lr)
+    return params, losses
+''',
+        "never keeps the updated parameters": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    gen = np.random.default_rng(seed)
+    names = ("W1", "b1", "W2", "b2")
+    params = {"W1": gen.standard_normal((d_a, X.shape[1])), "b1": np.zeros(d_a),
+              "W2": gen.standard_normal((1, d_a)) / np.sqrt(d_a), "b2": np.zeros(1)}
+    losses = np.zeros(num_epochs)
+    for epoch in range(num_epochs):
+        current = [params[k] for k in names]
+        losses[epoch] = syllabus_cost(*current, X, Xp, Y)
+        gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), lr)
+    return params, losses
+''',
+        "uses x for both inputs (a = 0)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    gen = np.random.default_rng(seed)
+    names = ("W1", "b1", "W2", "b2")
+    params = {"W1": gen.standard_normal((d_a, X.shape[1])), "b1": np.zeros(d_a),
+              "W2": gen.standard_normal((1, d_a)) / np.sqrt(d_a), "b2": np.zeros(1)}
+    losses = np.zeros(num_epochs)
+    for epoch in range(num_epochs):
+        current = [params[k] for k in names]
+        losses[epoch] = syllabus_cost(*current, X, X, Y)
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, X, Y))), lr)
+    return params, losses
+''',
+        "ignores the seed (global random state)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    names = ("W1", "b1", "W2", "b2")
+    params = {"W1": np.random.randn(d_a, X.shape[1]), "b1": np.zeros(d_a),
+              "W2": np.random.randn(1, d_a) / np.sqrt(d_a), "b2": np.zeros(1)}
+    losses = np.zeros(num_epochs)
+    for epoch in range(num_epochs):
+        current = [params[k] for k in names]
+        losses[epoch] = syllabus_cost(*current, X, Xp, Y)
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), lr)
+    return params, losses
+''',
+        "gradient ascent": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    gen = np.random.default_rng(seed)
+    names = ("W1", "b1", "W2", "b2")
+    params = {"W1": gen.standard_normal((d_a, X.shape[1])), "b1": np.zeros(d_a),
+              "W2": gen.standard_normal((1, d_a)) / np.sqrt(d_a), "b2": np.zeros(1)}
+    losses = np.zeros(num_epochs)
+    for epoch in range(num_epochs):
+        current = [params[k] for k in names]
+        losses[epoch] = syllabus_cost(*current, X, Xp, Y)
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), -lr)
+    return params, losses
+''',
+    },
+    "affine_forward": {
+        "x @ W (the cs231n weight layout)": '''
+def affine_forward(x, W, b):
+    return x @ W + b, (x, W)
+''',
+        "forgot the bias": '''
+def affine_forward(x, W, b):
+    return x @ W.T, (x, W)
+''',
+        "bias subtracted": '''
+def affine_forward(x, W, b):
+    return x @ W.T - b, (x, W)
+''',
+    },
+    "affine_backward": {
+        "dW transposed (x^T dout)": '''
+def affine_backward(dout, cache):
+    x, W = cache
+    return dout @ W, x.T @ dout, dout.sum(axis=0)
+''',
+        "dx with W^T": '''
+def affine_backward(dout, cache):
+    x, W = cache
+    return dout @ W.T, dout.T @ x, dout.sum(axis=0)
+''',
+        "db averaged instead of summed": '''
+def affine_backward(dout, cache):
+    x, W = cache
+    return dout @ W, dout.T @ x, dout.mean(axis=0)
+''',
+        "db not summed over the batch": '''
+def affine_backward(dout, cache):
+    x, W = cache
+    return dout @ W, dout.T @ x, dout
+''',
+    },
+    "relu_forward": {
+        "absolute value": '''
+def relu_forward(x):
+    return np.abs(x), x
+''',
+        "min instead of max": '''
+def relu_forward(x):
+    return np.minimum(x, 0.0), x
+''',
+        "leaky ReLU": '''
+def relu_forward(x):
+    return np.where(x > 0, x, 0.01 * x), x
+''',
+    },
+    "relu_backward": {
+        "seed 004's bug: np.maximum(dout, 0)": '''
+def relu_backward(dout, cache):
+    return np.maximum(dout, 0)
+''',
+        "mask inverted": '''
+def relu_backward(dout, cache):
+    return dout * (cache < 0)
+''',
+        "no mask": '''
+def relu_backward(dout, cache):
+    return dout
+''',
+        "mask by the sign of the upstream gradient and the input": '''
+def relu_backward(dout, cache):
+    return dout * (cache > 0) * (dout > 0)
+''',
+    },
+    "sigmoid_bce_forward": {
+        "unstable: log of sigmoid": '''
+def sigmoid_bce_forward(z, y):
+    p = sigmoid(z)
+    with np.errstate(all="ignore"):
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), (z, y)
+''',
+        "clipped probabilities (wrong for confident mistakes)": '''
+def sigmoid_bce_forward(z, y):
+    p = np.clip(sigmoid(z), 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), (z, y)
+''',
+        "sum instead of mean": '''
+def sigmoid_bce_forward(z, y):
+    return float(np.sum(np.logaddexp(0.0, z) - y * z)), (z, y)
+''',
+        "returns the log-likelihood (sign of the syllabus's L)": '''
+def sigmoid_bce_forward(z, y):
+    return float(np.mean(y * z - np.logaddexp(0.0, z))), (z, y)
+''',
+    },
+    "sigmoid_bce_backward": {
+        "missing 1/N": '''
+def sigmoid_bce_backward(cache):
+    z, y = cache
+    return sigmoid(z) - y
+''',
+        "sign flipped": '''
+def sigmoid_bce_backward(cache):
+    z, y = cache
+    return (y - sigmoid(z)) / z.shape[0]
+''',
+        "extra sigmoid derivative of the wrong argument": '''
+def sigmoid_bce_backward(cache):
+    z, y = cache
+    p = sigmoid(z)
+    return (p - y) * sigmoid(p) * (1 - sigmoid(p)) / z.shape[0]
+''',
+    },
+    "two_layer_loss": {
+        "skipped the ReLU in the backward pass": '''
+def two_layer_loss(params, X, y):
+    h, c1 = affine_forward(X, params["W1"], params["b1"])
+    a, _ = relu_forward(h)
+    z, c2 = affine_forward(a, params["W2"], params["b2"])
+    J, cl = sigmoid_bce_forward(z, y)
+    da, dW2, db2 = affine_backward(sigmoid_bce_backward(cl), c2)
+    _, dW1, db1 = affine_backward(da, c1)
+    return J, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+''',
+        "second layer fed the pre-activation in the backward cache": '''
+def two_layer_loss(params, X, y):
+    h, c1 = affine_forward(X, params["W1"], params["b1"])
+    a, cr = relu_forward(h)
+    z, _ = affine_forward(a, params["W2"], params["b2"])
+    J, cl = sigmoid_bce_forward(z, y)
+    da, dW2, db2 = affine_backward(sigmoid_bce_backward(cl), (h, params["W2"]))
+    _, dW1, db1 = affine_backward(relu_backward(da, cr), c1)
+    return J, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+''',
+        "sum of errors instead of the mean (dz not divided by N)": '''
+def two_layer_loss(params, X, y):
+    h, c1 = affine_forward(X, params["W1"], params["b1"])
+    a, cr = relu_forward(h)
+    z, c2 = affine_forward(a, params["W2"], params["b2"])
+    J, cl = sigmoid_bce_forward(z, y)
+    da, dW2, db2 = affine_backward(sigmoid_bce_backward(cl) * X.shape[0], c2)
+    _, dW1, db1 = affine_backward(relu_backward(da, cr), c1)
+    return J, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+''',
+        "gradients of the two layers swapped in the dict": '''
+def two_layer_loss(params, X, y):
+    h, c1 = affine_forward(X, params["W1"], params["b1"])
+    a, cr = relu_forward(h)
+    z, c2 = affine_forward(a, params["W2"], params["b2"])
+    J, cl = sigmoid_bce_forward(z, y)
+    da, dW2, db2 = affine_backward(sigmoid_bce_backward(cl), c2)
+    _, dW1, db1 = affine_backward(relu_backward(da, cr), c1)
+    return J, {"W1": dW1, "b1": db2, "W2": dW2, "b2": db1}
+''',
+    },
+    "gradient_check": {
+        "one-sided (forward) difference": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    base = cost(x, y, *weights)
+    for which in range(2):
+        numeric = np.zeros_like(weights[which])
+        flat, nflat = weights[which].reshape(-1), numeric.reshape(-1)
+        for k in range(flat.size):
+            old = flat[k]
+            flat[k] = old + h
+            nflat[k] = (cost(x, y, *weights) - base) / h
+            flat[k] = old
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+        "seed 002's reversed one-sided difference (J - J') / h": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    base = cost(x, y, *weights)
+    for which in range(2):
+        numeric = np.zeros_like(weights[which])
+        flat, nflat = weights[which].reshape(-1), numeric.reshape(-1)
+        for k in range(flat.size):
+            old = flat[k]
+            flat[k] = old + h
+            nflat[k] = (base - cost(x, y, *weights)) / h
+            flat[k] = old
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+        "forgets to restore the perturbed entry": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    for which in range(2):
+        numeric = np.zeros_like(weights[which])
+        flat, nflat = weights[which].reshape(-1), numeric.reshape(-1)
+        for k in range(flat.size):
+            flat[k] += h
+            up = cost(x, y, *weights)
+            flat[k] -= 2 * h
+            down = cost(x, y, *weights)
+            nflat[k] = (up - down) / (2 * h)
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+        "mean relative error instead of the max": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    for which in range(2):
+        numeric = np.zeros_like(weights[which])
+        flat, nflat = weights[which].reshape(-1), numeric.reshape(-1)
+        for k in range(flat.size):
+            old = flat[k]
+            flat[k] = old + h
+            up = cost(x, y, *weights)
+            flat[k] = old - h
+            down = cost(x, y, *weights)
+            flat[k] = old
+            nflat[k] = (up - down) / (2 * h)
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.mean(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+        "denominator max(|a|, |n|) instead of |a| + |n|": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    for which in range(2):
+        numeric = np.zeros_like(weights[which])
+        flat, nflat = weights[which].reshape(-1), numeric.reshape(-1)
+        for k in range(flat.size):
+            old = flat[k]
+            flat[k] = old + h
+            up = cost(x, y, *weights)
+            flat[k] = old - h
+            down = cost(x, y, *weights)
+            flat[k] = old
+            nflat[k] = (up - down) / (2 * h)
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.max(np.abs(a - numeric) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(numeric))))))
+    return errors[0], errors[1]
+''',
+    },
+    "fixed_backward": {
+        "seed 004's bug left in (np.maximum(grad, 0))": '''
+def fixed_backward(x, y, w1, w2):
+    h = x @ w1
+    hr = np.maximum(h, 0)
+    g = 2.0 * (hr @ w2 - y)
+    return x.T @ np.maximum(g @ w2.T, 0), hr.T @ g
+''',
+        "masked by the gradient's sign and the input": '''
+def fixed_backward(x, y, w1, w2):
+    h = x @ w1
+    hr = np.maximum(h, 0)
+    g = 2.0 * (hr @ w2 - y)
+    gh = g @ w2.T
+    return x.T @ (gh * (h > 0) * (gh > 0)), hr.T @ g
+''',
+        "forgot the factor 2 of the square": '''
+def fixed_backward(x, y, w1, w2):
+    h = x @ w1
+    hr = np.maximum(h, 0)
+    g = hr @ w2 - y
+    return x.T @ ((g @ w2.T) * (h > 0)), hr.T @ g
+''',
+        "grad_w2 from the pre-activation": '''
+def fixed_backward(x, y, w1, w2):
+    h = x @ w1
+    hr = np.maximum(h, 0)
+    g = 2.0 * (hr @ w2 - y)
+    return x.T @ ((g @ w2.T) * (h > 0)), h.T @ g
+''',
+    },
+    "xavier_init": {
+        "variance 1 / fan_in (seed 003's 'Xavier')": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return gain * np.sqrt(1.0 / fan_in) * rng.standard_normal((fan_out, fan_in))
+''',
+        "ignores the gain": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal((fan_out, fan_in))
+''',
+        "uses the variance as the standard deviation": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return gain * (2.0 / (fan_in + fan_out)) * rng.standard_normal((fan_out, fan_in))
+''',
+        "shape (fan_in, fan_out)": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return gain * np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal((fan_in, fan_out))
+''',
+        "global random state instead of rng": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return gain * np.sqrt(2.0 / (fan_in + fan_out)) * np.random.randn(fan_out, fan_in)
+''',
+    },
+    "kaiming_init": {
+        "variance 1 / fan_in (Xavier for ReLU)": '''
+def kaiming_init(fan_in, fan_out, rng):
+    return np.sqrt(1.0 / fan_in) * rng.standard_normal((fan_out, fan_in))
+''',
+        "fan_out instead of fan_in": '''
+def kaiming_init(fan_in, fan_out, rng):
+    return np.sqrt(2.0 / fan_out) * rng.standard_normal((fan_out, fan_in))
+''',
+        "forgot the square root": '''
+def kaiming_init(fan_in, fan_out, rng):
+    return (2.0 / fan_in) * rng.standard_normal((fan_out, fan_in))
+''',
+        "uniform on [-sqrt(2/n), sqrt(2/n)] (variance 3 times too small)": '''
+def kaiming_init(fan_in, fan_out, rng):
+    bound = np.sqrt(2.0 / fan_in)
+    return rng.uniform(-bound, bound, (fan_out, fan_in))
+''',
+    },
+    "mlp_backward": {
+        "sigmoid derivative sigma(1 - sigma) of the wrong argument (the output h)": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        slope = {"relu": (zs[l] > 0) * 1.0, "sigmoid": sigmoid(h) * (1 - sigmoid(h)), "tanh": 1 - h**2}[activation]
+        gz = g * slope
+        grads[l] = gz.T @ hs[l]
+        g = gz @ Ws[l]
+    return grads
+''',
+        "tanh derivative 1 - z^2 (wrong argument)": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        slope = {"relu": (zs[l] > 0) * 1.0, "sigmoid": h * (1 - h), "tanh": 1 - zs[l]**2}[activation]
+        gz = g * slope
+        grads[l] = gz.T @ hs[l]
+        g = gz @ Ws[l]
+    return grads
+''',
+        "seed 004's ReLU backward: np.maximum(upstream, 0) instead of the mask of z_l": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs = [X]
+    for W in Ws:
+        hs.append(phi(hs[-1] @ W.T))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        if activation == "relu":
+            gz = np.maximum(g, 0)
+        else:
+            gz = g * (h * (1 - h) if activation == "sigmoid" else 1 - h**2)
+        grads[l] = gz.T @ hs[l]
+        g = gz @ Ws[l]
+    return grads
+''',
+        "forgot to multiply by W when going down a layer": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        gz = g * {"relu": (zs[l] > 0) * 1.0, "sigmoid": h * (1 - h), "tanh": 1 - h**2}[activation]
+        grads[l] = gz.T @ hs[l]
+        g = gz
+    return grads
+''',
+        "dW transposed (h^T dz)": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        gz = g * {"relu": (zs[l] > 0) * 1.0, "sigmoid": h * (1 - h), "tanh": 1 - h**2}[activation]
+        grads[l] = hs[l].T @ gz
+        g = gz @ Ws[l]
+    return grads
+''',
+    },
+}
