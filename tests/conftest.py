@@ -10,6 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Before NumPy is imported here: the in-process notebook runs use the same single BLAS thread
+# as the grading kernels (see course.grading.SINGLE_THREAD_ENV).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import nbharness  # noqa: E402
 
