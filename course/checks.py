@@ -145,7 +145,8 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
         lines.append("  likely cause: an overflow in exp, a log of 0, or a division by 0; use a stable formula")
         raise AssertionError("\n".join(lines))
     both_inf = np.isinf(a) & np.isinf(e) & (np.sign(a) == np.sign(e))
-    err = np.where(both_inf, 0.0, np.abs(a - e))
+    with np.errstate(invalid="ignore"):  # inf - inf where both are inf: handled by both_inf
+        err = np.where(both_inf, 0.0, np.abs(a - e))
     err = np.nan_to_num(err, nan=np.inf)
     tol = atol + rtol * np.abs(np.where(np.isfinite(e), e, 0.0))  # no 0*inf = NaN tolerance
     if np.all(err <= tol):
