@@ -8,7 +8,8 @@ function taken from tests/mutants/), then times
 2. `course autograde ASSIGNMENT CLASS --course-dir ... --jobs N` (also writes the feedback,
    grades.csv and the plots, and includes generating the assignment);
 3. the floor: merely executing the same 40 notebooks with nbclient, N at a time (and, with
-   --sequential-floor, one at a time);
+   --sequential-floor, one at a time): the notebooks as the grader runs them (nbgrader's
+   sanitized version, in which the check-my-work cell is blanked), taken from step 1;
 
 checks that both gradebooks hold identical grades, and prints the table.
 
@@ -41,11 +42,19 @@ BIN = Path(sys.executable).parent
 
 
 def build_class(topic: str, n: int, folder: Path) -> dict[str, str]:
-    """n hand-ins: every 5th correct, every 7th blank, the others one mutant each (in turn)."""
+    """n hand-ins: every 5th correct, some blank, the others one wrong function each (tests/mutants)."""
     source = json.loads((ROOT / "source" / topic / f"{topic}.ipynb").read_text())
     blank = json.loads((ROOT / "release" / topic / f"{topic}.ipynb").read_text())
     cell_of = nbharness.graded_functions(nbharness.read(topic))
-    mutants = [(fn, name, src) for fn, ms in nbharness.load_mutants(topic).items() for name, src in ms.items()]
+    by_function = [list(ms.items()) for ms in nbharness.load_mutants(topic).values()]
+    fns = list(nbharness.load_mutants(topic))
+    # round robin over the functions: the first wrong answer of each, then the second of each, ...
+    mutants = [
+        (fns[f], *by_function[f][k])
+        for k in range(max(map(len, by_function)))
+        for f in range(len(fns))
+        if k < len(by_function[f])
+    ]
     kinds = {}
     m = 0
     for i in range(n):
@@ -122,8 +131,25 @@ def execute(path: str) -> float:
     return time.perf_counter() - t0
 
 
-def floor(klass: Path, topic: str, jobs: int) -> float:
-    paths = [str(p) for p in sorted(klass.glob(f"*/{topic}.ipynb"))]
+def executed_notebooks(stock_dir: Path, topic: str, folder: Path) -> list[str]:
+    """What the grader actually runs: each autograded notebook (sanitized by nbgrader, the
+    check-my-work cell blanked) with its outputs cleared."""
+    import nbformat
+
+    paths = []
+    for src in sorted(stock_dir.glob(f"autograded/*/{topic}/{topic}.ipynb")):
+        nb = nbformat.read(str(src), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        dest = folder / src.parent.parent.name / f"{topic}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(dest))
+        paths.append(str(dest))
+    return paths
+
+
+def floor(paths: list[str], jobs: int) -> float:
     t0 = time.perf_counter()
     if jobs == 1:
         for p in paths:
@@ -164,10 +190,11 @@ def main(argv=None) -> int:
     t = ours(args.topic, klass, work / "ours", args.jobs)
     rows.append((f"course autograde --jobs {args.jobs} (with feedback, reports)", t, load()))
     print(f"  course autograde done in {t:.1f} s", flush=True)
-    t = floor(klass, args.topic, args.jobs)
+    plain = executed_notebooks(work / "stock", args.topic, work / "floor")
+    t = floor(plain, args.jobs)
     rows.append((f"nbclient execution only, {args.jobs} at a time (floor)", t, load()))
     if args.sequential_floor:
-        rows.append(("nbclient execution only, one at a time", floor(klass, args.topic, 1), load()))
+        rows.append(("nbclient execution only, one at a time", floor(plain, 1), load()))
 
     a, b = scores(work / "stock", args.topic), scores(work / "ours", args.topic)
     identical = a == b and len(a) == args.students

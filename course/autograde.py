@@ -266,6 +266,7 @@ def default_jobs() -> int:
 
 def process_pool(jobs: int) -> cf.Executor:
     """The default executor: ``jobs`` worker processes (spawned: no gradebook connection is inherited)."""
+    # (kernels inherit course.grading's one BLAS/OpenMP thread: N kernels share N cores without stalls)
     pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
     for _ in range(jobs):  # start every worker now: they import while the main process prepares
         pool.submit(_warm_up)

@@ -90,7 +90,7 @@ def read_class(course: grading.CourseDir, assignment: str, outcomes) -> tuple[li
                     q = questions[g.name]
                     q.points.append(float(g.score or 0))
                     if (g.score or 0) < q.max_points:
-                        msg = messages.get(g.name, "no error message (output on stderr?)")
+                        msg = (messages.get(g.name) or "no error message (output on stderr?)").splitlines()[0]
                         if msg.startswith("NotImplementedError"):
                             q.blank += 1
                         else:
@@ -154,7 +154,8 @@ def plot_scores(assignment: str, rows: list[Row], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6.4, 4))
     bins = [x - 0.5 for x in range(int(max_score) + 2)] if max_score <= 40 else 20
     ax.hist(graded, bins=bins, color="#4c72b0", edgecolor="white")
-    ax.set_xlabel(f"score (points out of {max_score:g})")
+    pending = any(r.status == "needs manual grading" for r in rows)
+    ax.set_xlabel(f"score (points out of {max_score:g})" + ("; written answers not graded yet" if pending else ""))
     ax.set_ylabel("number of students")
     ax.set_title(f"{assignment}: scores of {len(graded)} graded submissions")
     ax.set_xlim(-0.5, max_score + 0.5)
@@ -172,8 +173,9 @@ def plot_pass_rates(assignment: str, questions: list[Question], path: Path) -> P
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 1.2 + 0.35 * max(1, len(questions))))
     names = [q.grade_id for q in questions][::-1]
+    longest = max((len(n) for n in names), default=10)
+    fig, ax = plt.subplots(figsize=(4.5 + 0.08 * longest, 1.5 + 0.32 * max(1, len(questions))))
     rates = [100 * q.pass_rate if q.points else 0 for q in questions][::-1]
     colors = ["#c44e52" if r < 50 else "#dd8452" if r < 80 else "#55a868" for r in rates]
     ax.barh(names, rates, color=colors)
@@ -183,7 +185,7 @@ def plot_pass_rates(assignment: str, questions: list[Question], path: Path) -> P
     ax.set_xlabel("students with full points (%)")
     ax.set_ylabel("test cell")
     n = len(questions[0].points) if questions else 0
-    ax.set_title(f"{assignment}: pass rate per test cell ({n} graded)")
+    ax.set_title(f"{assignment}: pass rate per test cell\n({n} graded submissions)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -290,6 +290,33 @@ def test_lms_zip_newest_attempt_wins(course):
     assert archive.read_bytes() == before
 
 
+def test_execution_is_a_pure_function_of_hand_in_and_reference(course, klass, tmp_path):
+    """The worker's step needs only the task: it runs from a copy of the reference bundle, far from the
+    course directory, and writes neither the class gradebook nor the bundle (any executor can run it)."""
+    import dataclasses
+    import hashlib
+
+    from course.autograde import build_reference
+    from course.worker import Task, execute_submission
+
+    result, cd = klass
+    ref = build_reference(grading.CourseDir(cd, course["root"]), TOPIC)
+    bundle = shutil.copytree(ref.path, tmp_path / "elsewhere")
+    ref = dataclasses.replace(ref, path=str(bundle))
+
+    def digest(path):
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+    before = digest(cd / "gradebook.db"), digest(bundle / "gradebook.db")
+    files = {NB: json.dumps(answered(course["release"], **CORRECT)).encode()}
+    out = execute_submission(Task("zoe", files, ref, timeout=TIMEOUT))
+    assert out.problem is None, out.problem
+    nb = nbformat.reads(out.notebook, as_version=4)
+    assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
+    assert (digest(cd / "gradebook.db"), digest(bundle / "gradebook.db")) == before
+    assert "db_url" not in ref.config.CourseDirectory  # a worker is never told where the class gradebook is
+
+
 def test_collect_folder_flags_names_without_running_anything(course, tmp_path):
     put(tmp_path, "x", course["release"], name="00_TINY.ipynb")
     put(tmp_path, "y", course["release"])
