@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import importlib.util
 import io
 import os
 import signal
@@ -161,13 +160,9 @@ def run_test_cells(assignment: str, ns: dict, cells, seconds: float = 60) -> lis
 
 def load_mutants(assignment: str) -> dict[str, dict[str, str]]:
     """``tests/mutants/<assignment>.py``: MUTANTS = {function: {description: source}}."""
-    path = MUTANTS_DIR / f"{assignment}.py"
-    if not path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.MUTANTS
+    from course.demo import load_mutant_catalog
+
+    return load_mutant_catalog(ROOT, assignment)
 
 
 @contextlib.contextmanager

@@ -110,24 +110,22 @@ def test_grade_ids_and_points_follow_the_conventions(assignment):
             assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']} has no hidden tests"
 
 
-def hidden_only_lines(source) -> set[str]:
-    """Lines of hidden tests that appear nowhere else in the source notebook."""
-    hidden, elsewhere = set(), set()
+def only_inside(source, block: re.Pattern) -> set[str]:
+    """Lines (longer than 12 characters) inside ``block`` regions that occur nowhere else."""
+    inside, elsewhere = set(), set()
     for cell in source.cells:
-        for block in HIDDEN.findall(cell.source):
-            hidden |= {line.strip() for line in block.splitlines() if len(line.strip()) > 12}
-        elsewhere |= {line.strip() for line in HIDDEN.sub("", cell.source).splitlines()}
-    return hidden - elsewhere
+        for text in block.findall(cell.source):
+            inside |= {line.strip() for line in text.splitlines() if len(line.strip()) > 12}
+        elsewhere |= {line.strip() for line in block.sub("", cell.source).splitlines()}
+    return inside - elsewhere
+
+
+def hidden_only_lines(source) -> set[str]:
+    return only_inside(source, HIDDEN)
 
 
 def solution_only_lines(source) -> set[str]:
-    """Lines of solutions (code and written answers) that appear nowhere else in the source."""
-    solution, elsewhere = set(), set()
-    for cell in source.cells:
-        for block in SOLUTION.findall(cell.source):
-            solution |= {line.strip() for line in block.splitlines() if len(line.strip()) > 12}
-        elsewhere |= {line.strip() for line in SOLUTION.sub("", cell.source).splitlines()}
-    return solution - elsewhere
+    return only_inside(source, SOLUTION)
 
 
 def _visible_text(html_text: str) -> str:
