@@ -44,6 +44,9 @@ from course.worker import Executed, Reference, Task, converter_preprocessors, ex
 
 DEFAULT_TIMEOUT = 600.0  # seconds one submission may take in all (nbgrader's Execute.timeout limits one cell)
 STATE_VERSION = 1
+# Failures that may not be the hand-in's fault (the machine, the environment): tried again on every
+# run. The others (malformed, wrong name, timeout, kernel died) wait for a new hand-in or --force.
+RETRIED = ("could not be graded", "could not be saved", "the grading process failed")
 
 
 @dataclass
@@ -368,30 +371,7 @@ def autograde(
         if state.get("reference") != ref.digest:
             force = True  # the assignment (or its configuration) changed: every grade is stale
         state["reference"] = ref.digest
-        in_gradebook = writer.graded_students()
-        autograded = course.path / "autograded"
-
-        outcomes: dict[str, Outcome] = {}
-        tasks: list[tuple[Submission, Task]] = []
-        for sub in subs:
-            before = state["students"].get(sub.student)
-            unchanged = (
-                not force
-                and before is not None
-                and before["digest"] == sub.digest
-                and (
-                    before["status"] != "graded"
-                    or (sub.student in in_gradebook and (autograded / sub.student / assignment / notebook).is_file())
-                )
-            )
-            if unchanged:
-                outcomes[sub.student] = _from_state(before)
-                continue
-            writer.store_submission(sub)
-            if sub.problem:
-                outcomes[sub.student] = Outcome(sub.student, "ungradable", sub.problem, sub.digest, sub.origin, _now())
-            else:
-                tasks.append((sub, Task(sub.student, sub.files, ref, timeout)))
+        outcomes, tasks = _plan(subs, state, writer, force, timeout)
 
         removed = []
         for o in outcomes.values():  # hand-ins flagged while collecting: their earlier grade goes
@@ -418,6 +398,39 @@ def autograde(
     result = ClassResult(assignment, course_dir, ordered, reports, time.monotonic() - start, removed)
     print(summary.final_message(result, course), file=out, flush=True)
     return result
+
+
+def _plan(subs, state, writer: GradebookWriter, force: bool, timeout: float):
+    """Which hand-ins to execute (new, changed, or worth retrying), which stand as they were.
+
+    Returns ({student: Outcome} for the hand-ins not executed, [(Submission, Task)] to execute).
+    Every new or changed hand-in is copied to ``submitted/`` first (the newest replaces the earlier).
+    """
+    ref = writer.ref
+    in_gradebook = writer.graded_students()
+    outcomes: dict[str, Outcome] = {}
+    tasks: list[tuple[Submission, Task]] = []
+    for sub in subs:
+        before = state["students"].get(sub.student)
+        graded_file = writer.course.path / "autograded" / sub.student / ref.assignment / f"{ref.notebook}.ipynb"
+        unchanged = (
+            not force
+            and before is not None
+            and before["digest"] == sub.digest
+            and (
+                (before["status"] != "graded" and not before["reason"].startswith(RETRIED))
+                or (sub.student in in_gradebook and graded_file.is_file())
+            )
+        )
+        if unchanged:
+            outcomes[sub.student] = _from_state(before)
+            continue
+        writer.store_submission(sub)
+        if sub.problem:
+            outcomes[sub.student] = Outcome(sub.student, "ungradable", sub.problem, sub.digest, sub.origin, _now())
+        else:
+            tasks.append((sub, Task(sub.student, sub.files, ref, timeout)))
+    return outcomes, tasks
 
 
 def _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress) -> None:

@@ -252,4 +252,4 @@ def _reason(exc: Exception, ref: Reference) -> str:
         )
     if name == "UnresponsiveKernelError":
         return f"kernel stopped answering (an infinite loop that ignores interrupts?) ({text})"
-    return f"could not be graded: {name}: {text}"
+    return f"could not be graded: {name}: {text} (the next run tries again)"

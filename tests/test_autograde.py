@@ -234,10 +234,14 @@ def test_rerun_grades_only_changed_hand_ins_and_the_newest_wins(course, klass):
     put(folder, "carol", answered(course["release"], **CORRECT))  # carol resubmits, now right
     put(folder, "alice", None, raw="not a notebook")  # alice's newest hand-in is broken
     mtime = (rerun_dir / "autograded" / "bob" / TOPIC / NB).stat().st_mtime_ns
+    state_file = rerun_dir / "autograde" / TOPIC / "state.json"
+    state = json.loads(state_file.read_text())  # as if dave's kernel had not started (not his fault)
+    state["students"]["dave"]["reason"] = "could not be graded: PermissionError: python"
+    state_file.write_text(json.dumps(state))
 
     again = autograde(TOPIC, folder, rerun_dir, jobs=2, timeout=TIMEOUT, repo=course["root"], progress=False)
     handled = sorted(o.student for o in again.outcomes if o.this_run)
-    assert handled == ["alice", "carol"]
+    assert handled == ["alice", "carol", "dave"]  # changed, changed, and a failure worth retrying
     scores = gradebook_scores(rerun_dir)
     assert scores["carol"]["test_cube"] == 3  # the resubmission replaced the earlier grade
     assert "alice" not in scores  # newest wins: her earlier grade is gone, not kept beside
