@@ -118,6 +118,11 @@ def question_table(assignment: str, rows: list[Row], questions: list[Question]) 
             f"score: mean {sum(scores) / len(scores):.2f} / {graded[0].max_score:g}, "
             f"min {min(scores):g}, max {max(scores):g}"
         )
+    not_graded = [r for r in rows if r.score is None]
+    if not_graded:
+        w = max(len(r.student) for r in not_graded)
+        lines += ["Not graded (the reason is also in grades.csv):"]
+        lines += [f"  {r.student:<{w}}  {r.reason}" for r in not_graded]
     if not questions or not graded:
         return "\n".join(lines)
     head = ("test cell", "points", "mean", "passed", "blank", "most common failure")
@@ -221,9 +226,8 @@ def final_message(result, course: grading.CourseDir) -> str:
     )
     bad = result.ungradable
     if bad:
-        lines.append(f"Could not grade {len(bad)} (recorded in grades.csv with the reason):")
-        w = max(len(o.student) for o in bad)
-        lines += [f"  {o.student:<{w}}  {o.reason}" for o in bad]
+        names = ", ".join(o.student for o in bad)
+        lines.append(f"Could not grade {len(bad)}: {names} (the reasons are above and in grades.csv)")
     if result.removed:
         lines.append(
             "Earlier grades removed (their newest submission could not be graded; newest wins): "

@@ -173,6 +173,9 @@ def test_every_ungradable_hand_in_has_its_reason_and_the_exit_status_says_so(kla
     for student, reason in REASONS.items():
         assert status[student][0] == "ungradable" and status[student][1].startswith(reason), status[student]
     assert result.exit_status == 1
+    text = (cd / "reports" / TOPIC / "summary.txt").read_text()
+    for student, reason in REASONS.items():
+        assert any(line.strip().startswith(f"{student}  ") and reason in line for line in text.splitlines()), text
 
 
 def test_grades_csv_lists_the_whole_class(klass):
