@@ -358,6 +358,7 @@ def autograde(
     try:
         course = grading.CourseDir(course_dir, repo, db_url)
         print(f"  gradebook: {summary._masked(course.db_url)}", file=out, flush=True)
+        _sandbox_paths(course.path, repo, submissions, out)
         course.generate(assignment)
         ref = build_reference(course, assignment)
         try:
@@ -398,6 +399,26 @@ def autograde(
     result = ClassResult(assignment, course_dir, ordered, reports, time.monotonic() - start, removed)
     print(summary.final_message(result, course), file=out, flush=True)
     return result
+
+
+def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path, out) -> None:
+    """Students' kernels run as the sandbox user: the course directory (gradebook, every hand-in)
+    and the repository's solutions (source/, .git) must not be readable by it."""
+    from course import sandbox
+
+    warning = sandbox.fallback_warning()
+    if warning:
+        print(f"  {warning}", file=out, flush=True)
+        return
+    for path in sandbox.protect(course_dir, repo / "source", repo / ".git"):
+        print(f"  made {path} private (students' code runs as {sandbox.SANDBOX_USER})", file=out, flush=True)
+    if submissions.stat().st_mode & 0o004:
+        print(
+            f"  WARNING: {submissions} is readable by other users, so students' code can read every hand-in in it: "
+            f"chmod o-rwx {submissions} (or keep downloads in a private folder)",
+            file=out,
+            flush=True,
+        )
 
 
 def _plan(subs, state, writer: GradebookWriter, force: bool, timeout: float):

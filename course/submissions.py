@@ -25,6 +25,8 @@ DEFAULT_NAMED_REGEXP = (
     r"(?P<file_id>[^/]+)$"
 )
 IGNORED = {".ipynb_checkpoints", "__pycache__", ".DS_Store", "__MACOSX"}
+# A course notebook with its outputs is well under 5 MB; a larger one is not parsed at all.
+MAX_NOTEBOOK_BYTES = 20 * 1024**2
 
 
 def _lms_collector():
@@ -195,6 +197,7 @@ def _checked(sub: Submission, notebook: str) -> Submission:
     """Flag a hand-in that has no notebook of the right name, or more than one notebook."""
     notebooks = sorted(n for n in sub.files if n.endswith(".ipynb"))
     if notebooks == [notebook]:
+        sub.problem = _unreadable(sub.files[notebook], notebook)
         return sub
     if not notebooks:
         got = ", ".join(sorted(sub.files)) or "nothing"
@@ -210,3 +213,24 @@ def _checked(sub: Submission, notebook: str) -> Submission:
             "if it is this assignment and grade again"
         )
     return sub
+
+
+def _unreadable(data: bytes, notebook: str) -> str | None:
+    """Why a notebook file cannot be graded (too large, not JSON, not nbformat 4), or None."""
+    fix = f"ask the student to download {notebook} from Jupyter again and resubmit"
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return (
+            f"notebook too large: {len(data) / 1024**2:.0f} MB (the limit is {MAX_NOTEBOOK_BYTES // 1024**2} MB; "
+            f"outputs are usually the cause: clear them with Kernel > Restart and Clear Outputs); {fix}"
+        )
+    import json
+
+    try:
+        nb = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        return f"malformed notebook: the file is not notebook JSON ({str(exc)[:200]}); {fix}"
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells", nb.get("worksheets")), list):
+        return f"malformed notebook: JSON without notebook cells; {fix}"
+    if nb.get("nbformat") != 4:
+        return f"malformed notebook: nbformat {nb.get('nbformat')} (the course's notebooks are nbformat 4); {fix}"
+    return None

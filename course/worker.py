@@ -146,7 +146,9 @@ class _Timeout(Exception):
 
 
 def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
-    from nbgrader import utils
+    import nbformat
+
+    from course.sandbox import Limits, Sandbox, SandboxKernelManager
 
     ref = task.reference
     config = load_config(ref)
@@ -179,16 +181,25 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
 
     exp = exporter(config, execute)
     watchdog = _Watchdog(exp, task.timeout)
+    deaths = _survive_kernel_death(watchdog.execute)
+    # The kernel runs in a sandbox (course.sandbox): another user, a private folder holding only
+    # the data files (never the notebook with its hidden tests), limits, a fixed environment.
+    watchdog.execute.kernel_manager_class = SandboxKernelManager
+    data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
+    limits = Limits(cpu_seconds=int(task.timeout) + 30)
+    res = resources(ref, task.student, db_url)
     try:
-        with utils.setenv(NBGRADER_EXECUTION="autograde"), watchdog:
-            out, _ = exp.from_filename(str(sanitized), resources=resources(ref, task.student, db_url))
+        nb = nbformat.read(str(sanitized), as_version=4)
+        with Sandbox(data, ref.assignment, limits), watchdog:
+            out, _ = exp.from_notebook_node(nb, resources=res)
     except Exception:
         if watchdog.fired:
             raise _Timeout() from None
         raise
     if watchdog.fired:
         raise _Timeout()
-    return out, _timeout_notes(out)
+    out = cap_output_bytes(out)
+    return out, _timeout_notes(out) + deaths
 
 
 class _Watchdog:
@@ -222,6 +233,97 @@ class _Watchdog:
     def __exit__(self, *exc):
         self._timer.cancel()
         return False
+
+
+# Bytes of text one cell's outputs may keep (nbgrader's LimitOutput counts lines only: one
+# line of 50 MB passes it). Longer text is cut, with TRUNCATED saying how much was dropped.
+MAX_CELL_OUTPUT_BYTES = 64 * 1024
+MAX_MIME_BYTES = 4 * 1024**2  # an image or other rich output larger than this is dropped
+TRUNCATED = "\n[... output truncated by the grader: {n} more bytes ...]\n"
+
+
+def cap_output_bytes(notebook_json: str, budget: int = MAX_CELL_OUTPUT_BYTES) -> str:
+    """Cut every cell's text outputs to ``budget`` bytes in all, with a truncation marker."""
+    nb = json.loads(notebook_json)
+    for cell in nb["cells"]:
+        left = budget
+
+        def cut(text):
+            nonlocal left
+            text = "".join(text) if isinstance(text, list) else str(text)
+            data = text.encode("utf-8", "replace")
+            if len(data) <= left:
+                left -= len(data)
+                return text
+            kept = data[: max(left, 0)].decode("utf-8", "ignore")
+            left = 0
+            return kept + TRUNCATED.format(n=len(data) - len(kept.encode()))
+
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = cut(out["text"])
+            if "traceback" in out:
+                out["traceback"] = [cut(line) for line in out["traceback"]]
+            for mime, value in list(out.get("data", {}).items()):
+                if mime.startswith("text/") or mime.endswith("json"):
+                    if isinstance(value, (str, list)):
+                        out["data"][mime] = cut(value)
+                elif len(str(value)) > MAX_MIME_BYTES:
+                    out["data"].pop(mime)
+                    out["data"].setdefault("text/plain", TRUNCATED.format(n=len(str(value))))
+    return json.dumps(nb)
+
+
+def _survive_kernel_death(execute) -> list[str]:
+    """When the kernel dies at cell k (os._exit, a segfault, out of memory), keep cells 1..k-1.
+
+    Cell k and every later code cell get an error output ("kernel died at cell k"), so each later
+    test cell scores 0 (never full marks for not having run). Returns the list the note goes to.
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    notes: list[str] = []
+    run = execute.preprocess_cell
+    died: list[str] = []
+
+    def preprocess_cell(cell, resources, index):
+        if died:
+            if cell.cell_type == "code":
+                cell.outputs = [_error_output("KernelDied", f"not run: the {died[0]}")]
+            return cell, resources
+        try:
+            return run(cell, resources, index)
+        except (DeadKernelError, CellTimeoutError) as exc:
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            where = f"cell {index + 1}" + (f" ({gid})" if gid else "")
+            if isinstance(exc, CellTimeoutError):  # the kernel ignored the interrupt: stop it
+                _kill_kernel(execute)
+                died.append(f"kernel stopped at {where}")
+                what = "the cell ran past the per-cell time limit and ignored the interrupt; later cells were not run"
+            else:
+                died.append(f"kernel died at {where}")
+                what = "Python crashed or was killed (os._exit, a segfault, out of memory); later cells were not run"
+            cell.outputs.append(_error_output("KernelDied", f"{died[0]}: {what}"))
+            notes.append(f"{died[0]}: {what} and score 0")
+            return cell, resources
+
+    execute.preprocess_cell = preprocess_cell
+    return notes
+
+
+def _kill_kernel(execute) -> None:
+    process = getattr(getattr(getattr(execute, "km", None), "provisioner", None), "process", None)
+    if process is not None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except OSError:
+            process.kill()
+
+
+def _error_output(ename: str, evalue: str) -> dict:
+    import nbformat
+
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 def _timeout_notes(notebook_json: str) -> list[str]:

@@ -21,6 +21,33 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
     echo "[setup] note: no PostgreSQL server found; install Debian's postgresql package (as root) to run its test"
   fi
 fi
+# The unprivileged user that runs students' code when `course autograde` grades (course/sandbox.py).
+# Without it (or when not grading as root) kernels run as the grader's own user, with a warning.
+# One user per submission graded at the same time (course-sandbox, course-sandbox-2 .. -8): two
+# kernels never share a user's process limit, files or processes.
+for sandbox_user in course-sandbox course-sandbox-{2..8}; do
+  if ! id "$sandbox_user" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1; then
+      echo "[setup] creating the system user $sandbox_user (runs students' code during grading)"
+      useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$sandbox_user"
+    else
+      echo "[setup] note: no user $sandbox_user; run this script as root so grading runs students' code as it"
+    fi
+  fi
+done
+# That user must be able to run the interpreter behind the venv (e.g. pyenv's under /root, mode 700):
+# give "others" search permission (x, not r: nothing can be listed) on the folders above it.
+if id course-sandbox >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  base=$("$venv/bin/python" -c 'import os, sys; print(os.path.realpath(sys.executable))')
+  dir=$(dirname "$base")
+  while [ "$dir" != / ]; do
+    if [ "$(( $(stat -c '%#a' "$dir") & 1 ))" = 0 ]; then
+      echo "[setup] chmod o+x $dir (course-sandbox must reach $base)"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+fi
 # Debian's chromium for the real-browser test: tests/test_browser.py drives it with Playwright
 # through its executable path (`playwright install` downloads a browser, which these machines cannot).
 if [ ! -x /usr/bin/chromium ]; then

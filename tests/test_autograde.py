@@ -90,7 +90,7 @@ def make_class(folder: Path, release: dict) -> dict[str, str]:
     put(folder, "frank", answered(release, **{**CORRECT, "cube": "while True:\n    pass"}))  # loops
     put(folder, "gina", answered(release, **CORRECT))
     put(folder, "gina", answered(release, **CORRECT), name="00_tiny-Copy1.ipynb")  # two notebooks
-    put(folder, "hank", answered(release, **{**CORRECT, "cube": "import os\nos._exit(1)"}))  # kernel dies
+    # a kernel that dies (os._exit) is graded up to that cell: tests/test_sandbox.py
     return {"alice": "correct", "bob": "blank", "carol": "wrong cube"}
 
 
@@ -100,7 +100,6 @@ REASONS = {
     "erin": "wrong file name",
     "frank": "timeout",
     "gina": "2 notebooks",
-    "hank": "kernel died",
 }
 
 

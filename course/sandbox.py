@@ -1,0 +1,288 @@
+"""The sandbox around a grading kernel: who runs it, where, with what, and for how long.
+
+``course.worker`` runs each submission's notebook in a kernel started by
+``SandboxKernelManager`` (set on nbgrader's Execute preprocessor). The kernel
+
+* runs as the unprivileged system user ``course-sandbox`` (made by ``scripts/setup.sh`` when
+  run as root). When the grader is not root or the user is missing, it runs as the grader's
+  own user and the run says so loudly (``fallback_warning``);
+* has a private home and working directory (``Sandbox.home``) holding only the assignment's
+  data files and the student's other files: never the notebook (its restored hidden tests),
+  the reference gradebook, the course directory or the repository's ``source/``;
+* gets resource limits (``Limits``: address space, processes, file size, CPU seconds, open
+  files, no core dumps) set in the child before ``exec``, a umask of 077, its own session;
+* gets a fixed environment (``kernel_env``): nothing from the grader's (no NBGRADER_*,
+  COURSE_*, CI, grader paths) and a plain ``python -m ipykernel_launcher -f <connection file>``
+  command line, as a learner's kernel has;
+* seeds ``random`` and NumPy's global generator at start-up (torch's CPU generator already
+  starts from a fixed seed), so unseeded randomness scores the same on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import resource
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+SANDBOX_USER = "course-sandbox"
+
+# Seeds, run at kernel start: NumPy's global generator now; ``random`` right before the first cell
+# (the kernel itself draws from it while it starts, a varying number of times). Nothing is left in
+# the user's namespace.
+SEED_LINES = [
+    "import numpy as _np; _np.random.seed(0); del _np",
+    "def _install():\n"
+    "    def seed(info):\n"
+    "        import random\n"
+    "        random.seed(0)\n"
+    "        get_ipython().events.unregister('pre_run_cell', seed)\n"
+    "    get_ipython().events.register('pre_run_cell', seed)\n"
+    "_install()\n"
+    "del _install",
+]
+# The kernel's own settings and the seeds, read by IPython from the sandbox home (not the command line).
+KERNEL_CONFIG = (
+    "c = get_config()  # noqa: F821\n"
+    'c.HistoryManager.hist_file = ":memory:"\n'
+    'c.IPKernelApp.log_level = "ERROR"\n'
+    f"c.InteractiveShellApp.exec_lines = {SEED_LINES!r}\n"
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-kernel resource limits (``setrlimit`` in the child before exec)."""
+
+    address_space: int = 6 * 1024**3  # bytes: an allocation of 50 GB fails with MemoryError
+    processes: int | None = 256  # per user (RLIMIT_NPROC counts every process and thread of the user)
+    file_size: int = 128 * 1024**2  # bytes per file: a disk filler gets SIGXFSZ / EFBIG
+    open_files: int = 1024
+    cpu_seconds: int = 900  # whole kernel; SIGXCPU (then SIGKILL) for a loop that ignores SIGINT
+
+    def apply(self) -> None:
+        for which, value in (
+            (resource.RLIMIT_AS, self.address_space),
+            (resource.RLIMIT_NPROC, self.processes),
+            (resource.RLIMIT_FSIZE, self.file_size),
+            (resource.RLIMIT_NOFILE, self.open_files),
+            (resource.RLIMIT_CPU, self.cpu_seconds),
+            (resource.RLIMIT_CORE, 0),
+        ):
+            if value is None:
+                continue
+            soft, hard = resource.getrlimit(which)
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            hard_cpu = value + 5 if which == resource.RLIMIT_CPU else value  # SIGXCPU first, then SIGKILL
+            if hard != resource.RLIM_INFINITY:
+                hard_cpu = min(hard_cpu, hard)
+            resource.setrlimit(which, (value, hard_cpu))
+
+
+# Kernels graded at the same time run as different users when there are enough of them
+# (course-sandbox, course-sandbox-2, ... made by scripts/setup.sh): a user's process limit, its
+# files and its processes (/proc, signals, ptrace) are then never shared between two submissions.
+SLOT_USERS = [SANDBOX_USER] + [f"{SANDBOX_USER}-{i}" for i in range(2, 9)]
+_slot: tuple[pwd.struct_passwd, bool] | None = None  # (user, held by this process alone)
+_slot_fd: int | None = None
+
+
+def sandbox_user() -> pwd.struct_passwd | None:
+    """The unprivileged user kernels of this process run as, or None (not root, no such user)."""
+    global _slot, _slot_fd
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    if not _others_can_run(Path(os.path.realpath(sys.executable))):
+        return None
+    if _slot is not None:
+        return _slot[0]
+    users = []
+    for name in SLOT_USERS:
+        try:
+            users.append(pwd.getpwnam(name))
+        except KeyError:
+            pass
+    if not users:
+        return None
+    import fcntl
+
+    locks = Path.home() / ".cache" / "course-sandbox"
+    locks.mkdir(parents=True, exist_ok=True)
+    locks.chmod(0o700)
+    for user in users:  # the first user no other grading process holds; kept until this process ends
+        fd = os.open(locks / f"{user.pw_name}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _slot, _slot_fd = (user, True), fd
+        return user
+    _slot = (users[0], False)  # more jobs than users: kernels share one (its process limit too)
+    return users[0]
+
+
+def exclusive_user() -> bool:
+    """Whether this process is the only one running kernels as its sandbox user."""
+    return _slot is not None and _slot[1]
+
+
+def _pids_of(uid: int) -> list[int]:
+    """Processes whose real user id is ``uid`` (from /proc)."""
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("Uid:"):
+                    if int(line.split()[1]) == uid:
+                        pids.append(int(status.parent.name))
+                    break
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def _others_can_run(program: Path) -> bool:
+    """Whether a user with no rights of its own can reach and execute ``program``."""
+    if not program.stat().st_mode & 0o001:
+        return False
+    return all(d.stat().st_mode & 0o001 for d in program.parents)
+
+
+def fallback_warning() -> str | None:
+    """What to tell the instructor when kernels cannot run as the sandbox user."""
+    if sandbox_user() is not None:
+        return None
+    if os.geteuid() != 0:
+        why = "the grader is not root"
+    elif not _others_can_run(Path(os.path.realpath(sys.executable))):
+        why = f"{SANDBOX_USER!r} cannot reach {os.path.realpath(sys.executable)}"
+    else:
+        why = f"there is no user {SANDBOX_USER!r}"
+    return (
+        f"WARNING: student code runs as YOUR user ({why}): it can read and change everything you can, "
+        "including the gradebook and the hidden tests. Run `sudo bash scripts/setup.sh` and grade as root "
+        f"to run it as {SANDBOX_USER!r}."
+    )
+
+
+def kernel_env(home: Path) -> dict[str, str]:
+    """The kernel's whole environment: a fixed list, nothing inherited from the grader."""
+    bindir = str(Path(sys.executable).parent)
+    return {
+        "PATH": os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "SHELL": "/bin/sh",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def protect(*paths: Path) -> list[Path]:
+    """Take group and other permissions off folders the sandbox user must not enter."""
+    changed = []
+    for p in paths:
+        if p.is_dir() and p.stat().st_mode & 0o077:
+            p.chmod(p.stat().st_mode & 0o700)
+            changed.append(p)
+    return changed
+
+
+class Sandbox:
+    """One kernel's private home; ``with Sandbox(files, name) as box:`` then run the kernel."""
+
+    current: Sandbox | None = None  # the sandbox the next kernel of this process starts in
+
+    def __init__(self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None):
+        self.files, self.folder, self.limits = files, folder, limits or Limits()
+        self.user = sandbox_user()
+        self.home: Path | None = None
+        self.cwd: Path | None = None
+        self.pgids: list[int] = []
+
+    def __enter__(self) -> Sandbox:
+        self.home = Path(tempfile.mkdtemp(prefix="tmp"))
+        self.cwd = self.home / self.folder
+        self.cwd.mkdir()
+        for name, data in self.files.items():
+            dest = self.cwd / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, Path):
+                shutil.copyfile(data, dest)
+            else:
+                dest.write_bytes(data)
+        profile = self.home / ".ipython" / "profile_default"
+        profile.mkdir(parents=True)
+        (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+        (self.home / ".local" / "share" / "jupyter" / "runtime").mkdir(parents=True)
+        mpl_cache = Path.home() / ".cache" / "matplotlib"  # no font-cache rebuild in every kernel
+        if mpl_cache.is_dir():
+            shutil.copytree(mpl_cache, self.home / ".cache" / "matplotlib")
+        if self.user is not None:
+            for p in [self.home, *self.home.rglob("*")]:
+                os.chown(p, self.user.pw_uid, self.user.pw_gid, follow_symlinks=False)
+        Sandbox.current = self
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        Sandbox.current = None
+        self.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+        return False
+
+    def kill(self) -> None:
+        """Whatever the kernel left running goes too: its session, and, when this process holds its
+        sandbox user alone, every process of that user (children that left the session)."""
+        import signal
+
+        for pgid in self.pgids:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.user is not None and exclusive_user():
+            for pid in _pids_of(self.user.pw_uid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def popen_kwargs(self) -> dict:
+        limits = self.limits
+        if self.user is None:  # the grader's own user: its other processes count against RLIMIT_NPROC
+            limits = replace(limits, processes=None)
+        kw = {"cwd": str(self.cwd), "env": kernel_env(self.home), "preexec_fn": limits.apply, "umask": 0o077}
+        if self.user is not None:
+            kw.update(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
+        return kw
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """Starts the kernel inside ``Sandbox.current`` (see the module docstring)."""
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        box = Sandbox.current
+        if box is None:
+            raise RuntimeError("SandboxKernelManager: no sandbox prepared for this kernel")
+        # The learner's command line: python -m ipykernel_launcher -f <runtime>/kernel-<id>.json
+        conn = box.home / ".local" / "share" / "jupyter" / "runtime" / f"kernel-{self.kernel_id}.json"
+        shutil.copyfile(self.connection_file, conn)
+        if box.user is not None:
+            os.chown(conn, box.user.pw_uid, box.user.pw_gid)
+        kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)]
+        kw.update(box.popen_kwargs())
+        kw["independent"] = True  # no JPY_PARENT_PID: the Sandbox ends the kernel and its children
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = getattr(self.provisioner, "process", None)
+        if process is not None:
+            box.pgids.append(process.pid)  # start_new_session: the kernel leads its own group
+
+    _launch_kernel = _async_launch_kernel

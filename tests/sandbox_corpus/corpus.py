@@ -1,0 +1,176 @@
+"""The sandbox corpus: one small submission per attack of issue 9, and what must come of it.
+
+Each entry of ``ATTACKS`` is a student of one class folder graded by one ``course autograde
+--jobs 2`` run (tests/test_sandbox.py). A submission is the released notebook of the tiny course
+below with some answer cells replaced (``answers``), or a raw file (``raw``). ``expect`` is the
+outcome:
+
+* ``status``: ``graded`` or ``ungradable``;
+* ``scores``: {test cell: points} in the gradebook (test_square 2, test_cube 3, test_data 1);
+* ``reason``: a text that must be in grades.csv's ``reason`` column;
+* ``output``: texts that must be in the autograded notebook's outputs (``!text``: must not be).
+
+``@COURSE_DIR@``, ``@REPO@`` and ``@CLASS@`` (the hand-ins) in an answer are replaced by the paths
+of the run.
+"""
+
+from __future__ import annotations
+
+TOPIC = "00_sandbox"
+NB = f"{TOPIC}.ipynb"
+DATA = "42"  # data.txt, the assignment's data file: the kernel must find it in its folder
+
+SETUP = "import numpy as np\nfrom course.checks import check_close\nDATA = open('data.txt').read().strip()"
+SQUARE = "def square(x):\n    return x * x"
+CUBE = "def cube(x):\n    return x ** 3"
+TESTS = {
+    "test_square": (2, "check_close('square(3)', square(3.0), 9.0)", "check_close('square(-2)', square(-2.0), 4.0)"),
+    "test_cube": (3, "check_close('cube(2)', cube(2.0), 8.0)", "check_close('cube(-1)', cube(-1.0), -1.0)"),
+    "test_data": (1, "assert DATA == '42', 'data.txt not found'", "assert len(DATA) == 2"),
+}
+HIDDEN = ["square(-2)", "cube(-1)", "len(DATA) == 2"]  # hidden test code: never readable by a kernel
+FULL = {"test_square": 2, "test_cube": 3, "test_data": 1}
+
+# A student's code looks for everything it must not see: hidden tests and solutions (in any
+# notebook or database it can reach), the gradebook, other students' files; and tries to write.
+SNOOP = r'''
+import os, glob
+LEAKS = []
+def _look(path):
+    try:
+        if os.path.isdir(path):
+            os.listdir(path)
+            LEAKS.append("listed " + path)
+            return
+        with open(path, "rb") as fh:
+            data = fh.read(2_000_000)
+        if any(h.encode() in data for h in HIDDEN) or path.endswith((".db", ".ipynb")):
+            LEAKS.append("read " + path)
+    except OSError:
+        pass
+HIDDEN = ["square(-" + "2)", "cube(-" + "1)", "len(DATA) " + "== 2", "BEGIN " + "HIDDEN", "BEGIN " + "SOLUTION"]
+for p in ["@COURSE_DIR@", "@COURSE_DIR@/gradebook.db", "@COURSE_DIR@/submitted", "@COURSE_DIR@/autograde",
+          "@REPO@/source", "@REPO@/source/00_sandbox/00_sandbox.ipynb", "@REPO@/.git", "@CLASS@",
+          "@CLASS@/correct/00_sandbox.ipynb", "/work/main/source", "/work/main/.git",
+          "/work/main/source/01_linear_regression/01_linear_regression.ipynb"]:
+    _look(p)
+# every file this kernel can reach in the run's folders, the grader's temporary folders and its own home
+for top in glob.glob("/tmp/sandbox-corpus-*") + glob.glob("/tmp/course-autograde-*") + ["/dev/shm", ".."]:
+    for root, dirs, files in os.walk(top):
+        for f in files:
+            _look(os.path.join(root, f))
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        _look(f"/proc/{pid}/cwd")
+        _look(f"/proc/{pid}/environ")
+WROTE = []
+for p in ["@COURSE_DIR@/gradebook.db", "@COURSE_DIR@/reports/00_sandbox/grades.csv", "@REPO@/source/00_sandbox/x"]:
+    try:
+        with open(p, "ab") as fh:
+            fh.write(b"0")
+        WROTE.append(p)
+    except OSError:
+        pass
+print("LEAKS:", LEAKS, "WROTE:", WROTE)
+def cube(x):
+    return x ** 3
+'''
+
+ENV_PROBE = r'''
+import os, sys
+BAD = [k for k in os.environ if k.startswith(("NBGRADER", "COURSE", "JPY_", "CI", "PYTEST", "VIRTUAL_ENV"))]
+PATHS = [v for v in os.environ.values() if "pytest" in v or "course-autograde" in v or "autograde" in v]
+print("ENV:", BAD, PATHS, "ARGV:", sys.argv[1:2], os.path.basename(sys.argv[-1]).startswith("kernel-"))
+def cube(x):
+    return x ** 3
+'''
+
+RANDOM = "import random\nimport numpy as np\nprint('RANDOM', random.random(), np.random.rand())\n" + CUBE
+
+ATTACKS: dict[str, dict] = {
+    "correct": {"answers": {}, "expect": {"status": "graded", "scores": FULL}},
+    "sys_exit": {  # sys.exit() after defining the answer: that cell fails, the rest is graded
+        "answers": {"cube": CUBE + "\nimport sys\nsys.exit(3)"},
+        "expect": {"status": "graded", "scores": FULL, "output": ["SystemExit"]},
+    },
+    "keyboard_interrupt": {
+        "answers": {"square": SQUARE + "\nraise KeyboardInterrupt"},
+        "expect": {"status": "graded", "scores": FULL, "output": ["KeyboardInterrupt"]},
+    },
+    "os_exit": {  # the kernel dies in the cube cell: square keeps its points, the rest scores 0
+        "answers": {"cube": "import os\nos._exit(1)"},
+        "expect": {
+            "status": "graded",
+            "scores": {"test_square": 2, "test_cube": 0, "test_data": 0},
+            "reason": "kernel died at cell 5 (cube)",
+        },
+    },
+    "segfault": {
+        "answers": {"cube": "import ctypes\nctypes.string_at(0)"},
+        "expect": {
+            "status": "graded",
+            "scores": {"test_square": 2, "test_cube": 0, "test_data": 0},
+            "reason": "kernel died at cell 5 (cube)",
+        },
+    },
+    "allocate_50gb": {
+        "answers": {
+            "cube": "try:\n    big = np.ones(50 * 2**30 // 8)\nexcept MemoryError:\n    print('ALLOC REFUSED')\n" + CUBE
+        },
+        "expect": {"status": "graded", "scores": FULL, "output": ["ALLOC REFUSED"]},
+    },
+    "fork_bomb": {  # children sleep on after the cell: the sandbox ends them with the kernel
+        "answers": {
+            "cube": "import os, time\nn = 0\nwhile n < 100000:\n    try:\n        pid = os.fork()\n"
+            "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(600)\n        os._exit(0)\n"
+            "    n += 1\nprint('FORK REFUSED after', n)\n" + CUBE
+        },
+        "expect": {"status": "graded", "scores": FULL, "output": ["FORK REFUSED after"]},
+    },
+    "fill_disk": {
+        "answers": {
+            "cube": "try:\n    with open('big.bin', 'wb') as fh:\n        for _ in range(4096):\n"
+            "            fh.write(bytes(2**20))\nexcept OSError as exc:\n    print('WRITE REFUSED', exc.errno)\n" + CUBE
+        },
+        "expect": {"status": "graded", "scores": FULL, "output": ["WRITE REFUSED 27"]},
+    },
+    "long_sleep": {  # interrupted at the per-cell time limit; the other cells are graded
+        "answers": {"cube": CUBE + "\nimport time\ntime.sleep(10_000)"},
+        "expect": {"status": "graded", "scores": FULL, "reason": "cube hit the per-cell time limit"},
+    },
+    "loop_ignoring_sigint": {
+        "answers": {"cube": CUBE + "\nimport signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"},
+        "expect": {  # stopped at the cell time limit: square keeps its points, the rest scores 0
+            "status": "graded",
+            "scores": {"test_square": 2, "test_cube": 0, "test_data": 0},
+            "reason": "kernel stopped at cell 5 (cube)",
+        },
+    },
+    "print_50mb_line": {
+        "answers": {"cube": "print('x' * 50_000_000)\n" + CUBE},
+        "expect": {"status": "graded", "scores": FULL, "output": ["output truncated by the grader"]},
+    },
+    "print_100k_lines": {
+        "answers": {"cube": "for i in range(100_000):\n    print(i, 'y' * 20)\n" + CUBE},
+        "expect": {"status": "graded", "scores": FULL, "output": ["Output truncated", "!99999 yyyy"]},
+    },
+    "unseeded_random_1": {"answers": {"cube": RANDOM}, "expect": {"status": "graded", "scores": FULL}},
+    "unseeded_random_2": {"answers": {"cube": RANDOM}, "expect": {"status": "graded", "scores": FULL}},
+    "grading_detector": {
+        "answers": {"cube": ENV_PROBE},
+        "expect": {"status": "graded", "scores": FULL, "output": ["ENV: [] [] ARGV: ['-f'] True"]},
+    },
+    "snoop_and_write": {
+        "answers": {"cube": SNOOP},
+        "expect": {"status": "graded", "scores": FULL, "output": ["LEAKS: [] WROTE: []"]},
+    },
+    "malformed_json": {"raw": b'{"cells": [', "expect": {"status": "ungradable", "reason": "malformed notebook"}},
+    "truncated": {"truncate": 0.5, "expect": {"status": "ungradable", "reason": "malformed notebook"}},
+    "nbformat_3": {
+        "raw": b'{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}',
+        "expect": {"status": "ungradable", "reason": "malformed notebook: nbformat 3"},
+    },
+    "huge_200mb": {"pad": 200 * 1024**2, "expect": {"status": "ungradable", "reason": "notebook too large"}},
+    "wrong_name": {"name": "homework.ipynb", "expect": {"status": "ungradable", "reason": "wrong file name"}},
+    "two_notebooks": {"extra": f"{TOPIC}-Copy1.ipynb", "expect": {"status": "ungradable", "reason": "2 notebooks"}},
+}

@@ -1,0 +1,189 @@
+"""Issue 9, phase 1: the sandbox corpus (tests/sandbox_corpus/corpus.py) graded by one
+``course autograde --jobs 2`` run; every attack's outcome is asserted.
+
+The course repository and the course directory are made world-readable on purpose (as a clone
+and a course directory usually are): the run must make them private itself. Needs root and the
+sandbox users of scripts/setup.sh (CI runs as root); otherwise the kernels run as the grader and
+only the checks that do not depend on another user run.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from sandbox_corpus.corpus import ATTACKS, CUBE, DATA, HIDDEN, NB, SETUP, SQUARE, TESTS, TOPIC
+
+from course import authoring as A
+from course import grading, sandbox
+from course.autograde import autograde
+
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 40  # seconds per submission
+CELL_TIMEOUT = 5  # Execute.timeout of the corpus course: the long sleep is interrupted after this
+ISOLATED = sandbox.sandbox_user() is not None
+needs_sandbox = pytest.mark.skipif(not ISOLATED, reason=sandbox.fallback_warning() or "")
+NEEDS_USER = {"snoop_and_write", "fork_bomb"}
+
+
+def corpus_course(root: Path) -> Path:
+    (root / "autograder").mkdir(parents=True)
+    config = (REPO / "autograder" / "nbgrader_config.py").read_text()
+    (root / "autograder" / "nbgrader_config.py").write_text(config + f"\nc.Execute.timeout = {CELL_TIMEOUT}\n")
+    cells = [A.md("# Sandbox"), A.code(SETUP)]
+    for gid, answer in (("square", "x * x"), ("cube", "x ** 3")):
+        solution = f"    ### BEGIN SOLUTION\n    return {answer}\n    ### END SOLUTION"
+        cells.append(A.answer(gid, f"def {gid}(x):\n{solution}"))
+        test = f"test_{gid}"
+        points, visible, hidden = TESTS[test]
+        cells.append(A.tests(test, points, f"{visible}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS"))
+    points, visible, hidden = TESTS["test_data"]
+    cells.append(A.tests("test_data", points, f"{visible}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS"))
+    A.write_notebook(cells, root / "source" / TOPIC / NB, "sandbox")
+    (root / "source" / TOPIC / "data.txt").write_text(DATA + "\n")
+    return root
+
+
+def submission(release: dict, attack: dict, paths: dict[str, str]) -> dict[str, bytes]:
+    """{file name: bytes} of one attack's hand-in."""
+    nb = copy.deepcopy(release)
+    for cell in nb["cells"]:
+        gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        answers = {"square": SQUARE, "cube": CUBE, **attack.get("answers", {})}
+        if gid in answers:
+            src = answers[gid]
+            for key, value in paths.items():
+                src = src.replace(key, value)
+            cell["source"] = src
+    data = json.dumps(nb).encode()
+    if "raw" in attack:
+        data = attack["raw"]
+    if "truncate" in attack:
+        data = data[: int(len(data) * attack["truncate"])]
+    if "pad" in attack:  # a notebook of that size: one huge output
+        nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "z" * attack["pad"]}]
+        data = json.dumps(nb).encode()
+    files = {attack.get("name", NB): data}
+    if "extra" in attack:
+        files[attack["extra"]] = data
+    return files
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    base = Path(tempfile.mkdtemp(prefix="sandbox-corpus-"))
+    base.chmod(0o755)  # world-readable, like a clone: the run must protect what matters
+    try:
+        root = corpus_course(base / "repo")
+        release = json.loads((grading.CourseDir(base / "release", root).generate(TOPIC) / NB).read_text())
+        shutil.rmtree(base / "release")  # the test's own scratch course, not part of the run
+        course_dir = base / "course"
+        course_dir.mkdir()
+        folder = base / "class"
+        paths = {"@COURSE_DIR@": str(course_dir), "@REPO@": str(root), "@CLASS@": str(folder)}
+        for student, attack in ATTACKS.items():
+            for name, data in submission(release, attack, paths).items():
+                (folder / student).mkdir(parents=True, exist_ok=True)
+                (folder / student / name).write_bytes(data)
+        for p in [base, *base.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        folder.chmod(0o700)  # the hand-ins: the instructor's own folder (the run warns when it is not private)
+        result = autograde(TOPIC, folder, course_dir, jobs=2, timeout=TIMEOUT, repo=root, progress=False)
+        yield {"result": result, "course": course_dir, "root": root}
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _rows(course_dir: Path) -> dict[str, dict]:
+    with (course_dir / "reports" / TOPIC / "grades.csv").open() as fh:
+        return {r["student"]: r for r in csv.DictReader(fh)}
+
+
+def _scores(course_dir: Path) -> dict[str, dict[str, float]]:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+        for sub in gb.find_assignment(TOPIC).submissions:
+            nb = gb.find_submission_notebook(TOPIC, TOPIC, sub.student.id)
+            out[sub.student.id] = {g.name: g.auto_score for g in nb.grades}
+    return out
+
+
+def _outputs(course_dir: Path, student: str) -> str:
+    nb = nbformat.read(course_dir / "autograded" / student / TOPIC / NB, as_version=4)
+    return json.dumps([c.get("outputs", []) for c in nb.cells])
+
+
+@pytest.mark.parametrize("student", sorted(ATTACKS))
+def test_attack_outcome(corpus, student):
+    if student in NEEDS_USER and not ISOLATED:
+        pytest.skip("needs the sandbox user (run as root after scripts/setup.sh)")
+    expect = ATTACKS[student]["expect"]
+    row = _rows(corpus["course"])[student]
+    assert row["status"] in ({expect["status"]} | ({"needs manual grading"} if expect["status"] == "graded" else set()))
+    assert expect.get("reason", "") in row["reason"], row["reason"]
+    if expect["status"] == "graded":
+        assert _scores(corpus["course"])[student] == expect["scores"], row
+        text = _outputs(corpus["course"], student)
+        for needle in expect.get("output", []):
+            if needle.startswith("!"):
+                assert needle[1:] not in text, f"{student}: {needle[1:]!r} should have been cut"
+            else:
+                assert needle in text, f"{student}: {needle!r} not in the outputs: {text[-2000:]}"
+    else:
+        assert row["score"] == ""
+
+
+def test_outputs_capped_in_bytes(corpus):
+    for student in ("print_50mb_line", "print_100k_lines"):
+        size = (corpus["course"] / "autograded" / student / TOPIC / NB).stat().st_size
+        assert size < 500_000, f"{student}: autograded notebook of {size} bytes"
+
+
+def test_unseeded_randomness_is_the_same_on_every_run(corpus):
+    first, second = (_outputs(corpus["course"], s) for s in ("unseeded_random_1", "unseeded_random_2"))
+    values = [t[t.index("RANDOM") :].split("\\n")[0] for t in (first, second)]
+    # random.seed(0), np.random.seed(0): the first draws, in every kernel
+    assert values == ["RANDOM 0.8444218515250481 0.5488135039273248"] * 2, values
+
+
+@needs_sandbox
+def test_course_directory_and_solutions_made_private(corpus):
+    for path in (corpus["course"], corpus["root"] / "source"):
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+
+
+@needs_sandbox
+def test_no_sandbox_process_outlives_the_run(corpus):
+    import pwd
+
+    uids = {pwd.getpwnam(u).pw_uid for u in sandbox.SLOT_USERS if u in {p.pw_name for p in pwd.getpwall()}}
+    def running():  # killed processes may take a moment to go (zombies are gone already)
+        return [p for uid in uids for p in sandbox._pids_of(uid) if "\nState:\tZ" not in _status(p)]
+
+    deadline = time.monotonic() + 15
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert running() == [], f"processes of the sandbox users still running: {running()}"
+
+
+def _status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "\nState:\tZ"
+
+
+def test_hidden_tests_not_in_any_feedback(corpus):
+    for html in (corpus["course"] / "feedback").rglob("*.html"):
+        text = html.read_text()
+        for code in HIDDEN:
+            assert code not in text, f"{html}: shows hidden test code {code!r}"
