@@ -93,21 +93,29 @@ _slot: tuple[pwd.struct_passwd, bool] | None = None  # (user, held by this proce
 _slot_fd: int | None = None
 
 
-def sandbox_user() -> pwd.struct_passwd | None:
-    """The unprivileged user kernels of this process run as, or None (not root, no such user)."""
-    global _slot, _slot_fd
+def available_users() -> list[pwd.struct_passwd]:
+    """The sandbox users kernels can run as (none: not root, no such user, interpreter out of reach)."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return None
+        return []
     if not _others_can_run(Path(os.path.realpath(sys.executable))):
-        return None
-    if _slot is not None:
-        return _slot[0]
+        return []
     users = []
     for name in SLOT_USERS:
         try:
             users.append(pwd.getpwnam(name))
         except KeyError:
             pass
+    return users
+
+
+def sandbox_user() -> pwd.struct_passwd | None:
+    """The unprivileged user kernels of this process run as, or None (not root, no such user).
+
+    The first call picks a user no other process holds and keeps it until this process ends."""
+    global _slot, _slot_fd
+    if _slot is not None:
+        return _slot[0]
+    users = available_users()
     if not users:
         return None
     import fcntl
@@ -157,7 +165,7 @@ def _others_can_run(program: Path) -> bool:
 
 def fallback_warning() -> str | None:
     """What to tell the instructor when kernels cannot run as the sandbox user."""
-    if sandbox_user() is not None:
+    if available_users():
         return None
     if os.geteuid() != 0:
         why = "the grader is not root"
