@@ -3,6 +3,17 @@
 set -euo pipefail
 venv=${1:-.venv}
 python=${PYTHON:-python3}
+
+# apt_install PACKAGE WHAT_NEEDS_IT: install a Debian package when root, otherwise say what to do.
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing $1 (apt-get install $1) for $2"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    echo "[setup] note: $1 is missing; install Debian's $1 package (as root) to run $2"
+  fi
+}
 if [ ! -x "$venv/bin/python" ]; then
   echo "[setup] creating $venv with $($python --version)"
   "$python" -m venv "$venv"
@@ -13,13 +24,7 @@ echo "[setup] installing the course and its dependencies (torch==2.13.0 CPU, nbg
 # PostgreSQL server (Debian's package) for the gradebook test of `course autograde --db-url`;
 # the Python driver (psycopg) comes with the course's dependencies above.
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "[setup] installing PostgreSQL (apt-get install postgresql)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  else
-    echo "[setup] note: no PostgreSQL server found; install Debian's postgresql package (as root) to run its test"
-  fi
+  apt_install postgresql "its test (tests/test_autograde.py)"
 fi
 # The unprivileged user that runs students' code when `course autograde` grades (course/sandbox.py).
 # Without it (or when not grading as root) kernels run as the grader's own user, with a warning.
@@ -51,12 +56,6 @@ fi
 # Debian's chromium for the real-browser test: tests/test_browser.py drives it with Playwright
 # through its executable path (`playwright install` downloads a browser, which these machines cannot).
 if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "[setup] installing chromium (apt-get install chromium) for the browser test"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "[setup] note: no /usr/bin/chromium; install Debian's chromium package (as root) to run tests/test_browser.py"
-  fi
+  apt_install chromium "the browser test (tests/test_browser.py)"
 fi
 echo "[setup] done: $("$venv/bin/python" -c 'import torch, nbgrader; print("torch", torch.__version__, "| nbgrader", nbgrader.__version__)')"
