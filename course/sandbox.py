@@ -97,7 +97,10 @@ def available_users() -> list[pwd.struct_passwd]:
     """The sandbox users kernels can run as (none: not root, no such user, interpreter out of reach)."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return []
-    if not _others_can_run(Path(os.path.realpath(sys.executable))):
+    # Both the path kernels are started by (the venv's python, maybe inside a private folder)
+    # and the interpreter it links to must be reachable by a user with no rights of its own.
+    launch, interpreter = Path(os.path.abspath(sys.executable)), Path(os.path.realpath(sys.executable))
+    if not (_others_can_run(launch) and _others_can_run(interpreter)):
         return []
     users = []
     for name in SLOT_USERS:
