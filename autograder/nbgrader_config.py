@@ -15,6 +15,10 @@ c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 c.Execute.execute_retries = 0
 
+# A test cell the student deleted is put back (nbgrader's OverwriteCells), so it is graded (and
+# scores 0 or its points like any other); a duplicated one is graded once (DeduplicateIds).
+c.OverwriteCells.add_missing_cells = True
+
 # What a student sees in an answer cell of the released notebook.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -39,6 +39,7 @@ from datetime import datetime
 from pathlib import Path
 
 from course import grading, summary
+from course.judge import SCRIPT, write_script
 from course.submissions import Submission, collect
 from course.worker import Executed, Reference, Task, converter_preprocessors, execute_submission, exporter, resources
 
@@ -97,10 +98,13 @@ def _alembic_head(versions: Path) -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+JUDGE_VERSION = 1  # bump when judge.json's format changes: every bundle is rebuilt
+
+
 def reference_digest(course: grading.CourseDir, assignment: str, config) -> str:
     import nbgrader
 
-    h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\n".encode())
+    h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\njudge {JUDGE_VERSION}\n".encode())
     src = course.path / "source" / assignment
     for f in sorted(src.rglob("*")):
         if f.is_file():
@@ -139,6 +143,7 @@ def build_reference(course: grading.CourseDir, assignment: str) -> Reference:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, dest)
     shutil.rmtree(bundle / "course")
+    write_script(src / f"{assignment}.ipynb", bundle / SCRIPT)  # the judge's cells (course.judge)
     (bundle / "digest.txt").write_text(digest)
     return ref
 
@@ -280,6 +285,7 @@ def _warm_up() -> None:
     import nbclient  # noqa: F401
     import nbconvert  # noqa: F401
     import nbgrader.converters  # noqa: F401
+    import torch  # noqa: F401  (the judge's fixtures import it: once per worker, not per student)
 
 
 @dataclass

@@ -17,6 +17,8 @@ __all__ = ["check_close", "check_equal", "check_true", "as_float_array"]
 
 def _type_name(obj) -> str:
     cls = type(obj)
+    if getattr(cls, "_course_remote", False):  # an object the judge only holds a handle to
+        return obj._course_type_name
     return f"{cls.__module__}.{cls.__qualname__}" if cls.__module__ != "builtins" else cls.__name__
 
 

@@ -181,16 +181,19 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
 
     exp = exporter(config, execute)
     watchdog = _Watchdog(exp, task.timeout)
+    data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
+    limits = Limits(cpu_seconds=int(task.timeout) + 30)
+    box = Sandbox(data, ref.assignment, limits)
+    # Test cells run in the judge (course.judge), in this process; the kernel only answers calls.
+    judged = _judge_test_cells(watchdog.execute, ref, tmp, box)
     deaths = _survive_kernel_death(watchdog.execute)
     # The kernel runs in a sandbox (course.sandbox): another user, a private folder holding only
     # the data files (never the notebook with its hidden tests), limits, a fixed environment.
     watchdog.execute.kernel_manager_class = SandboxKernelManager
-    data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
-    limits = Limits(cpu_seconds=int(task.timeout) + 30)
     res = resources(ref, task.student, db_url)
     try:
         nb = nbformat.read(str(sanitized), as_version=4)
-        with Sandbox(data, ref.assignment, limits), watchdog:
+        with box, watchdog:
             out, _ = exp.from_notebook_node(nb, resources=res)
     except Exception:
         if watchdog.fired:
@@ -199,7 +202,7 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     if watchdog.fired:
         raise _Timeout()
     out = cap_output_bytes(out)
-    return out, _timeout_notes(out) + deaths
+    return out, _duplicates(task) + _timeout_notes(out) + deaths + judged.notes
 
 
 class _Watchdog:
@@ -272,6 +275,60 @@ def cap_output_bytes(notebook_json: str, budget: int = MAX_CELL_OUTPUT_BYTES) ->
                     out["data"].pop(mime)
                     out["data"].setdefault("text/plain", TRUNCATED.format(n=len(str(value))))
     return json.dumps(nb)
+
+
+@dataclass
+class _Judged:
+    notes: list[str] = field(default_factory=list)
+
+
+def _judge_test_cells(execute, ref: Reference, tmp: Path, box) -> _Judged:
+    """Route every test cell of the reference to the judge (course.judge); other cells to the kernel."""
+    from course.judge import SCRIPT, Judge, judged_cell
+
+    state = _Judged()
+    script_path = Path(ref.path) / SCRIPT
+    if not script_path.is_file():
+        raise RuntimeError(f"the reference bundle has no {SCRIPT}: grade again (it is rebuilt)")
+    script = json.loads(script_path.read_text())
+    workdir = tmp / "judge"  # the judge's own copy of the assignment's files (never the student's)
+    files = Path(ref.path) / "files"
+    if files.is_dir():
+        shutil.copytree(files, workdir)
+    else:
+        workdir.mkdir()
+    judge = Judge(script, workdir)
+    run = execute.preprocess_cell
+
+    def kernel_pid():
+        process = getattr(getattr(getattr(execute, "km", None), "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    def preprocess_cell(cell, resources, index):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if gid in judge.tests and meta.get("grade") and not meta.get("solution"):
+            cell.cell_type = "code"
+            socket_dir = box.home / ".local" / "share" / "jupyter" / "runtime"
+            return judged_cell(execute, judge, run, cell, resources, index, socket_dir, kernel_pid)
+        return run(cell, resources, index)
+
+    execute.preprocess_cell = preprocess_cell
+    return state
+
+
+def _duplicates(task: Task) -> list[str]:
+    """Cells the student duplicated (nbgrader grades the last copy only): said in the notes."""
+    try:
+        nb = json.loads(task.files[f"{task.reference.notebook}.ipynb"])
+        ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.get("cells", [])]
+    except (KeyError, ValueError, AttributeError, TypeError):
+        return []
+    seen = {}
+    for gid in ids:
+        if gid:
+            seen[gid] = seen.get(gid, 0) + 1
+    return [f"cell {gid} appears {n} times in the submission: graded once (the last copy)" for gid, n in seen.items() if n > 1]
 
 
 def _survive_kernel_death(execute) -> list[str]:
