@@ -217,7 +217,14 @@ class Session:
         rid = self.calls
         args_tag = self.codec.encode(list(args))
         kwargs_tag = self.codec.encode(dict(kwargs))
-        self._send({"op": "call", "id": rid, "target": target, "args": args_tag, "kwargs": kwargs_tag, "guard": guard})
+        import numpy as np
+
+        # the test's np.errstate (e.g. overflow raises) holds for the student's code as it would in-process
+        errstate = {k: v for k, v in np.geterr().items() if k in ("over", "invalid", "divide", "under")}
+        self._send(
+            {"op": "call", "id": rid, "target": target, "args": args_tag, "kwargs": kwargs_tag, "guard": guard,
+             "errstate": errstate}
+        )
         reply = self._wait(rid)
         if not reply.get("ok"):
             raise _student_exception(reply.get("error") or {})

@@ -83,6 +83,23 @@ class _Server:
             raise wire.WireError("malformed call")
         guard = msg.get("guard")
         used_torch = None
+        import numpy as np
+
+        modes = ("ignore", "warn", "raise", "call", "print", "log")
+        errstate = {k: v for k, v in (msg.get("errstate") or {}).items() if k in ("over", "invalid", "divide", "under") and v in modes}
+        with np.errstate(**errstate):
+            result, used_torch = self._run(fn, args, kwargs, guard)
+        reply = {"ok": True, "value": self.codec.encode(result) if used_torch is None else None}
+        if used_torch is not None:
+            reply["used_torch"] = used_torch
+        after = [self.codec.encode(args), self.codec.encode(kwargs)]
+        if after != [args_tag, kwargs_tag]:  # the function changed its arguments in place
+            reply["writeback"] = after
+        return reply
+
+    @staticmethod
+    def _run(fn, args, kwargs, guard):
+        used_torch = None
         if guard:
             from course.guard import UsedTorchError, _RecordTorchOps
 
@@ -96,13 +113,7 @@ class _Server:
                 used_torch = recorder.ops[0]
         else:
             result = fn(*args, **kwargs)
-        reply = {"ok": True, "value": self.codec.encode(result) if used_torch is None else None}
-        if used_torch is not None:
-            reply["used_torch"] = used_torch
-        after = [self.codec.encode(args), self.codec.encode(kwargs)]
-        if after != [args_tag, kwargs_tag]:  # the function changed its arguments in place
-            reply["writeback"] = after
-        return reply
+        return result, used_torch
 
     # -- objects that travel as handles ------------------------------------------------------
     def _local(self, obj):

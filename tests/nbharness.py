@@ -179,3 +179,66 @@ def substituted(ns: dict, source: str):
                 ns[n] = saved[n]
             else:
                 ns.pop(n, None)
+
+
+# -- the same test cells through the judge (course.judge), as `course autograde` runs them --------
+_JUDGES: dict[str, tuple] = {}
+
+
+def _judge_for(assignment: str):
+    """A Judge whose fixtures have all run (once per assignment), and the namespace they made."""
+    from course.judge import Judge, script_of
+
+    if assignment not in _JUDGES:
+        script = script_of(read(assignment))
+        judge = Judge(script, ROOT / "source" / assignment)
+        with notebook_context(assignment):
+            last = [c["grade_id"] for c in script["cells"] if c["kind"] == "test"][-1]
+            judge.prepare(last)
+        _JUDGES[assignment] = (judge, dict(judge.ns))
+    return _JUDGES[assignment]
+
+
+def run_test_cells_judged(assignment: str, ns: dict, cells, seconds: float = 60) -> list[CellOutcome]:
+    """Run test cells in the judge; the student's side is ``ns`` behind ``course.probe``'s server.
+
+    The same wire as in grading (a socket pair instead of a kernel's Unix socket): what a mutant
+    returns reaches the test only as data, so a test that passes here passes in `course autograde`.
+    """
+    import socket
+    import threading
+
+    from course import probe, wire
+
+    judge, fixtures = _judge_for(assignment)
+    outcomes = []
+    with notebook_context(assignment):
+        for cell in cells:
+            gid = nbgrader_meta(cell)["grade_id"]
+            judge.ns = dict(fixtures)
+            judge.position = judge.tests[gid]
+            a, b = socket.socketpair()
+
+            def serve(sock=b):
+                try:
+                    probe._Server(sock, ns).run("token")
+                except (EOFError, OSError, wire.WireError):
+                    pass
+                finally:
+                    sock.close()
+
+            server = threading.Thread(target=serve, daemon=True)
+            server.start()
+            try:
+                assert wire.recv(a) == {"op": "hello", "token": "token"}
+                with time_limit(seconds):
+                    verdict = judge.run_test(gid, a)
+                wire.send(a, {"op": "end"})
+            finally:
+                server.join(5)
+                a.close()
+            error = None
+            if verdict.error is not None:
+                error = AssertionError(f"{verdict.error[0]}: {verdict.error[1]}")
+            outcomes.append(CellOutcome(gid, error))
+    return outcomes

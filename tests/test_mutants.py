@@ -1,7 +1,10 @@
 """Mutants: plausible wrong answers (tests/mutants/<topic>.py) must lose points.
 
 The reference notebook runs once in-process; each mutant replaces its function in that
-namespace, and the test cells that call the function run again. At least one must fail.
+namespace, and the test cells that call the function run again. At least one must fail, both
+when the test cells run in the same namespace (as in the student's own kernel and stock nbgrader)
+and when they run in the judge, the mutant answering over course.wire (as `course autograde`
+grades).
 """
 
 from __future__ import annotations
@@ -39,15 +42,25 @@ def test_reference_passes_in_process(namespaces, assignment):
     assert not failed, [f"{o.grade_id}: {o.error!r}" for o in failed]
 
 
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_reference_passes_in_the_judge(namespaces, assignment):
+    ns = namespaces(assignment)
+    nb = nbharness.read(assignment)
+    failed = [o for o in nbharness.run_test_cells_judged(assignment, ns, nbharness.test_cells(nb)) if not o.passed]
+    assert not failed, [f"{o.grade_id}: {o.error!r}" for o in failed]
+
+
+@pytest.mark.parametrize("judged", [False, True], ids=["in_process", "judge"])
 @pytest.mark.parametrize("assignment,function,description", CASES)
-def test_mutant_loses_points(namespaces, assignment, function, description):
+def test_mutant_loses_points(namespaces, assignment, function, description, judged):
     ns = namespaces(assignment)
     nb = nbharness.read(assignment)
     source = nbharness.load_mutants(assignment)[function][description]
     assert function in nbharness.defined_functions(source), f"the mutant does not define {function}"
     cells = nbharness.cells_testing(nb, function)
     with nbharness.substituted(ns, source):
-        outcomes = nbharness.run_test_cells(assignment, ns, cells, seconds=30)
+        run = nbharness.run_test_cells_judged if judged else nbharness.run_test_cells
+        outcomes = run(assignment, ns, cells, seconds=30)
     caught = [o for o in outcomes if not o.passed]
     assert caught, (
         f"mutant {description!r} of {function} passes every test cell that calls it "
