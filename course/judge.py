@@ -366,12 +366,13 @@ class Judge:
 
     def session(self) -> Session:
         if self._session is None:
-            raise KernelGone("the student's kernel is not connected")
+            raise KernelGone(self.gone_message(None))
         return self._session
 
     def gone_message(self, exc) -> str:
         note = self.kernel_note or "it stopped answering"
-        return f"the notebook's kernel did not finish the grader's calls: {note} ({type(exc).__name__})"
+        why = f" ({type(exc).__name__})" if exc is not None else ""
+        return f"the notebook's kernel did not answer the grader's calls: {note}{why}"
 
     def _install_answers(self) -> None:
         for name in self.script["answers"]:
@@ -500,13 +501,11 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
                 hello = wire.recv(sock)
                 if hello.get("op") != "hello" or hello.get("token") != token:
                     raise wire.WireError("the kernel's probe did not introduce itself")
-            except (OSError, EOFError, wire.WireError) as exc:
-                judge.kernel_note = "the grader's probe cell did not run (does the notebook change how cells run?)"
-                sock = None
-                v = judge.run_test(gid, None)
-                if v.error is None or v.error[0] != "KernelGone":
-                    v.error = ("KernelGone", judge.gone_message(exc), [f"KernelGone: {judge.gone_message(exc)}"])
-                verdict.append(v)
+            except (OSError, EOFError, wire.WireError):
+                # the kernel never ran the probe (a hook or transformer of the notebook blanked it, or it
+                # died): the test still runs, and every call of an answer fails
+                judge.kernel_note = "the grader's probe cell did not run (does the notebook change how IPython runs cells?)"
+                verdict.append(judge.run_test(gid, None))
                 return
             verdict.append(judge.run_test(gid, sock))
             try:
@@ -530,15 +529,18 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
 
     thread = threading.Thread(target=judge_side, daemon=True)
     dog = threading.Thread(target=watchdog, daemon=True)
+    judge.kernel_note = ""
     thread.start()
     dog.start()
-    judge.kernel_note = ""
     error = None
     try:
         run_kernel_cell(probe, resources, index)
     except BaseException as exc:  # noqa: BLE001 - re-raised below, after the judge has finished
         error = exc
-        judge.kernel_note = f"{type(exc).__name__}"
+        judge.kernel_note = {
+            "DeadKernelError": "the kernel died (os._exit, a crash, out of memory)",
+            "CellTimeoutError": "the cell ran past the time limit",
+        }.get(type(exc).__name__, type(exc).__name__)
     finally:
         kernel_done.set()
         nb = getattr(execute, "nb", None)
@@ -546,6 +548,8 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
             nb.cells[index] = cell  # nbclient stored the probe cell in the notebook: the test cell goes back
         if not judge.kernel_note:
             judge.kernel_note = "its probe cell ended early"
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the judge's accept() (close alone does not)
         listener.close()
         for sock in conn_box:
             with contextlib.suppress(OSError):

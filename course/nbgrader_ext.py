@@ -53,3 +53,18 @@ class DropSelfCheck(NbGraderPreprocessor):
             cell.outputs = []
             cell.execution_count = None
         return cell, resources
+
+
+class ForgetDuplicates(NbGraderPreprocessor):
+    """After nbgrader's DeduplicateIds: a duplicated cell's copy becomes an ordinary cell.
+
+    DeduplicateIds leaves ``"nbgrader": {}`` on every copy but the last one, and nbgrader's own
+    OverwriteCells (with ``add_missing_cells``) then fails on it with ``KeyError: 'grade_id'``.
+    Removing the empty entry makes the copy a plain cell, as DeduplicateIds intends; the copy
+    is graded nowhere (course.worker notes the duplicate in the student's reason).
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.get("metadata", {}).get("nbgrader", None) == {}:
+            del cell.metadata["nbgrader"]
+        return cell, resources

@@ -63,6 +63,8 @@ def submission(release: dict, attack: dict, paths: dict[str, str]) -> dict[str, 
             for key, value in paths.items():
                 src = src.replace(key, value)
             cell["source"] = src
+    if "edit" in attack:  # changes to the notebook's other cells (test cells, their metadata)
+        attack["edit"](nb)
     data = json.dumps(nb).encode()
     if "raw" in attack:
         data = attack["raw"]
@@ -133,6 +135,8 @@ def test_attack_outcome(corpus, student):
     assert expect.get("reason", "") in row["reason"], row["reason"]
     if expect["status"] == "graded":
         assert _scores(corpus["course"])[student] == expect["scores"], row
+        if "max" in expect:
+            assert float(row["max_score"]) == expect["max"], row
         text = _outputs(corpus["course"], student)
         for needle in expect.get("output", []):
             if needle.startswith("!"):

@@ -86,6 +86,153 @@ def cube(x):
 '''
 
 RANDOM = "import random\nimport numpy as np\nprint('RANDOM', random.random(), np.random.rand())\n" + CUBE
+WRONG_CUBE = "def cube(x):\n    return x * x"  # cube(2) = 4, not 8: every attack below pairs a trick with this
+# Phase 2 (the judge): a wrong cube plus a trick must still score 0 on test_cube; test_square (before it)
+# and test_data (which calls no answer) keep their points.
+WRONG = {"test_square": 2, "test_cube": 0, "test_data": 1}
+
+
+def _cells(nb, gid):
+    return [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == gid]
+
+
+def _test_to_pass(nb):
+    _cells(nb, "test_cube")[0]["source"] = "pass"
+
+
+def _delete_test(nb):
+    nb["cells"].remove(_cells(nb, "test_cube")[0])
+
+
+def _duplicate_test(nb):
+    import copy
+
+    cell = copy.deepcopy(_cells(nb, "test_cube")[0])
+    cell["source"] = "pass  # my own copy of the test"
+    nb["cells"].append(cell)
+
+
+def _test_to_markdown(nb):
+    cell = _cells(nb, "test_cube")[0]
+    cell["cell_type"] = "markdown"
+    cell["metadata"]["nbgrader"]["cell_type"] = "markdown"
+    for key in ("outputs", "execution_count"):
+        cell.pop(key, None)
+
+
+def _more_points(nb):
+    _cells(nb, "test_cube")[0]["metadata"]["nbgrader"]["points"] = 100
+
+
+# Tricks that work when the tests run in the student's kernel (nbgrader's own autograde): each
+# would turn the wrong cube into full marks there.
+TRANSFORMER = WRONG_CUBE + """
+def _blank(lines):
+    text = ''.join(lines)
+    return ['pass\\n'] if ('check_close' in text or 'probe' in text) else lines
+get_ipython().input_transformers_post.append(_blank)
+"""
+AST_TRANSFORMER = WRONG_CUBE + """
+import ast
+class _NoChecks(ast.NodeTransformer):
+    def visit_Expr(self, node):
+        return ast.Pass()
+get_ipython().ast_transformers.append(_NoChecks())
+"""
+HOOKS = WRONG_CUBE + """
+def _pre(info):
+    info.raw_cell = 'pass'
+def _post(result):
+    result.error_in_exec = None
+get_ipython().events.register('pre_run_cell', _pre)
+get_ipython().events.register('post_run_cell', _post)
+"""
+MONKEYPATCH = WRONG_CUBE + """
+import builtins, numpy, course.checks, course.gradients, torch
+numpy.allclose = lambda *a, **k: True
+numpy.isclose = lambda *a, **k: numpy.True_
+numpy.testing.assert_allclose = lambda *a, **k: None
+course.checks.check_close = lambda *a, **k: None
+course.checks.as_float_array = lambda name, v: numpy.zeros(1)
+torch.allclose = lambda *a, **k: True
+builtins.AssertionError = type('AssertionError', (Exception,), {})
+class _Quiet(Exception):
+    pass
+builtins.FloatingPointError = _Quiet
+"""
+HIDE_ERRORS = WRONG_CUBE + """
+import sys, os
+ip = get_ipython()
+ip.showtraceback = lambda *a, **k: None
+ip.set_custom_exc((BaseException,), lambda shell, etype, evalue, tb, tb_offset=None: None)
+sys.excepthook = lambda *a: None
+sys.stderr = open(os.devnull, 'w')
+"""
+ALWAYS_EQUAL = """
+class AlwaysEqual:
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __float__(self): return 8.0
+    def __array__(self, dtype=None, copy=None):
+        import numpy as np
+        return np.array(8.0)
+def cube(x):
+    return AlwaysEqual()
+"""
+ARRAY_SUBCLASS = """
+import numpy as np
+class Agreeable(np.ndarray):
+    def __eq__(self, other): return np.ones(np.shape(other), bool)
+    def __sub__(self, other): return np.zeros(np.shape(other))
+    def __rsub__(self, other): return np.zeros(np.shape(other))
+    def __abs__(self): return np.zeros(self.shape)
+def cube(x):
+    return np.asarray(x * x, dtype=float).view(Agreeable)
+"""
+FLOAT_SUBCLASS = """
+class Agreeable(float):
+    def __eq__(self, other): return True
+    def __sub__(self, other): return 0.0
+    def __rsub__(self, other): return 0.0
+    def __abs__(self): return 0.0
+    def __float__(self): return 8.0
+def cube(x):
+    return Agreeable(x * x)
+"""
+NAN = "def cube(x):\n    return float('nan')"
+# Looks for the hidden tests in everything the kernel has while a test runs: the call stack, the
+# input history, every module; prints what it found.
+READ_TESTS = """
+import inspect, sys
+def cube(x):
+    needles = ['cube(-' + '1)', 'square(-' + '2)', 'BEGIN ' + 'HIDDEN']
+    seen = []
+    for frame in inspect.stack()[1:]:  # every caller (not this function: its own locals hold the needles)
+        text = ''.join(frame.code_context or []) + repr(frame.frame.f_locals)
+        seen += [n for n in needles if n in text]
+    for cell in get_ipython().user_ns.get('In', []):
+        seen += [n for n in needles if n in cell]
+    for mod in list(sys.modules.values()):
+        for v in list(getattr(mod, '__dict__', {}).values()):
+            if isinstance(v, str):
+                seen += [n for n in needles if n in v]
+    print('HIDDEN SEEN:', sorted(set(seen)), 'STACK:', [f.function for f in inspect.stack()])
+    return x * x
+"""
+EXIT_IN_TEST = "def cube(x):\n    import sys\n    sys.exit(0)"
+INTERRUPT_IN_TEST = "def cube(x):\n    raise KeyboardInterrupt"
+# Writes to the judge's socket directly: a forged "it passed" frame and then garbage.
+FORGE = """
+import gc, socket, json, struct
+def cube(x):
+    for obj in gc.get_objects():
+        if isinstance(obj, socket.socket):
+            for msg in ({'op': 'reply', 'id': 1, 'ok': True, 'value': 8.0}, {'op': 'end'}):
+                data = json.dumps(msg).encode()
+                obj.sendall(struct.pack('>I', len(data)) + data)
+            obj.sendall(struct.pack('>I', 2**31) + b'x' * 1000)
+    return x * x
+"""
 
 ATTACKS: dict[str, dict] = {
     "correct": {"answers": {}, "expect": {"status": "graded", "scores": FULL}},
@@ -164,6 +311,33 @@ ATTACKS: dict[str, dict] = {
         "answers": {"cube": SNOOP},
         "expect": {"status": "graded", "scores": FULL, "output": ["LEAKS: [] WROTE: []"]},
     },
+    # -- phase 2: the tests run in the judge, not in the student's kernel -----------------------
+    "test_edited_to_pass": {"answers": {"cube": WRONG_CUBE}, "edit": _test_to_pass, "expect": {"status": "graded", "scores": WRONG, "max": 6}},
+    "test_deleted": {"answers": {"cube": WRONG_CUBE}, "edit": _delete_test, "expect": {"status": "graded", "scores": WRONG, "max": 6}},
+    "test_deleted_correct": {"edit": _delete_test, "expect": {"status": "graded", "scores": FULL, "max": 6}},
+    "test_duplicated": {
+        "answers": {"cube": WRONG_CUBE},
+        "edit": _duplicate_test,
+        "expect": {"status": "graded", "scores": WRONG, "max": 6, "reason": "cell test_cube appears 2 times"},
+    },
+    "test_made_markdown": {"answers": {"cube": WRONG_CUBE}, "edit": _test_to_markdown, "expect": {"status": "graded", "scores": WRONG, "max": 6}},
+    "test_worth_100": {"edit": _more_points, "expect": {"status": "graded", "scores": FULL, "max": 6}},
+    "input_transformer": {"answers": {"cube": TRANSFORMER}, "expect": {"status": "graded", "scores": WRONG}},
+    "ast_transformer": {"answers": {"cube": AST_TRANSFORMER}, "expect": {"status": "graded", "scores": WRONG}},
+    "run_cell_hooks": {"answers": {"cube": HOOKS}, "expect": {"status": "graded", "scores": WRONG}},
+    "monkeypatch": {"answers": {"cube": MONKEYPATCH}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
+    "hide_errors": {"answers": {"cube": HIDE_ERRORS}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
+    "always_equal": {"answers": {"cube": ALWAYS_EQUAL}, "expect": {"status": "graded", "scores": WRONG, "output": ["AlwaysEqual"]}},
+    "ndarray_subclass": {"answers": {"cube": ARRAY_SUBCLASS}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
+    "float_subclass": {"answers": {"cube": FLOAT_SUBCLASS}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
+    "returns_nan": {"answers": {"cube": NAN}, "expect": {"status": "graded", "scores": WRONG, "output": ["NaN"]}},
+    "reads_tests_while_tested": {
+        "answers": {"cube": READ_TESTS},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["HIDDEN SEEN: []", "!cube(-1)", "!square(-2)"]},
+    },
+    "exit_during_test": {"answers": {"cube": EXIT_IN_TEST}, "expect": {"status": "graded", "scores": WRONG, "output": ["SystemExit"]}},
+    "interrupt_during_test": {"answers": {"cube": INTERRUPT_IN_TEST}, "expect": {"status": "graded", "scores": WRONG}},
+    "forges_frames": {"answers": {"cube": FORGE}, "expect": {"status": "graded", "scores": WRONG}},
     "malformed_json": {"raw": b'{"cells": [', "expect": {"status": "ungradable", "reason": "malformed notebook"}},
     "truncated": {"truncate": 0.5, "expect": {"status": "ungradable", "reason": "malformed notebook"}},
     "nbformat_3": {
