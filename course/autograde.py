@@ -155,7 +155,11 @@ class GradebookWriter:
     def __init__(self, course: grading.CourseDir, ref: Reference):
         self.course, self.ref = course, ref
         _, _, writer_preprocessors = converter_preprocessors(course.api.config)
+        # nbgrader ends autograde with a second CheckCellMetadata: a pure check of what the worker's
+        # sanitize steps already checked (0.3 s a notebook, on the cores the kernels need): skipped.
+        writer_preprocessors = [pp for pp in writer_preprocessors if pp.__name__ != "CheckCellMetadata"]
         self.exporter = exporter(course.api.config, writer_preprocessors)
+        self._feedback = None
 
     def gradebook(self):
         from nbgrader.api import Gradebook
@@ -227,7 +231,13 @@ class GradebookWriter:
             return True
 
     def feedback(self, student: str) -> Path:
-        return self.course.feedback(self.ref.assignment, student)
+        """nbgrader's feedback page, from one converter for the whole run (course.feedback)."""
+        from course.feedback import ClassFeedback
+
+        if self._feedback is None:
+            self._feedback = ClassFeedback(self.course.api, self.ref.assignment, self.ref.notebook)
+        with grading._quiet_output():
+            return self._feedback.write(student)
 
     def graded_students(self) -> set[str]:
         with self.gradebook() as gb:

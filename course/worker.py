@@ -13,9 +13,11 @@ splits the converter's own preprocessor lists at ``SaveAutoGrades``:
   returns the executed notebook as text. Nothing is shared, so it can run anywhere: a process
   pool here, a distributed engine later (the bundle and the submission travel with the task).
 * ``writer_preprocessors`` (in the one writer, ``course.autograde``): SaveAutoGrades,
-  AssignLatePenalties, CheckCellMetadata on that executed notebook, against the class gradebook.
+  AssignLatePenalties on that executed notebook, against the class gradebook (nbgrader's final
+  CheckCellMetadata, a check the sanitize steps already made, is skipped there).
 
-Same preprocessors, same order, same configuration as ``nbgrader autograde``: same grades.
+Same preprocessors, same order, same configuration as ``nbgrader autograde``: same grades; except
+that test cells run in the judge (course.judge), not in the student's kernel.
 """
 
 from __future__ import annotations

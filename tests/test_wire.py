@@ -1,0 +1,306 @@
+"""The judge's wire (course.wire, course.probe, course.judge.Session) on a socket pair.
+
+The student's side is a ``course.probe`` server on a namespace of student functions, in a
+thread; the judge's side is a Session, as in grading. What crosses is data only.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from course import probe, wire
+from course.checks import check_close, check_equal
+from course.guard import call_without_torch
+from course.judge import Judge, KernelGone, RemoteObject, StudentError, StudentFunction
+
+
+class Kernel:
+    """A probe server on ``ns`` in a thread, and a Judge connected to it."""
+
+    def __init__(self, ns: dict, tmp_path):
+        self.a, b = socket.socketpair()
+        self.thread = threading.Thread(target=self._serve, args=(b, ns), daemon=True)
+        self.thread.start()
+        assert wire.recv(self.a) == {"op": "hello", "token": "t"}
+        self.judge = Judge({"answers": sorted(ns), "cells": []}, tmp_path)
+        from course.judge import Session
+
+        self.judge._session = Session(self.judge, self.a)
+        self.judge._install_answers()
+
+    @staticmethod
+    def _serve(sock, ns):
+        try:
+            probe._Server(sock, ns).run("t")
+        except (EOFError, OSError, wire.WireError):
+            pass
+        finally:
+            sock.close()
+
+    def __getitem__(self, name) -> StudentFunction:
+        return self.judge.ns[name]
+
+    def close(self):
+        try:
+            wire.send(self.a, {"op": "end"})
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.a.close()
+
+
+@pytest.fixture
+def kernel(tmp_path):
+    made = []
+
+    def make(**ns):
+        k = Kernel(ns, tmp_path)
+        made.append(k)
+        return k
+
+    yield make
+    for k in made:
+        k.close()
+
+
+DTYPES = ["bool", "int8", "int32", "int64", "uint8", "uint64", "float16", "float32", "float64", "complex128"]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_arrays_arrive_bit_for_bit_with_their_dtype_and_shape(kernel, dtype):
+    k = kernel(ident=lambda x: x)
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((3, 4, 2)) * 100).astype(dtype)
+    y = k["ident"](x)
+    assert type(y) is np.ndarray and y.dtype == x.dtype and y.shape == x.shape
+    assert x.tobytes() == y.tobytes()
+
+
+def test_scalars_nan_inf_and_containers_round_trip(kernel):
+    k = kernel(ident=lambda x: x)
+    value = {
+        "f": 0.1 + 0.2, "nan": float("nan"), "inf": -float("inf"), "i": 2**70, "b": True, "s": "é",
+        "t": (1, [2.5, None]), "np": np.float32(1.5), 3: np.int64(7),
+    }  # fmt: skip
+    got = k["ident"](value)
+    assert got["f"] == 0.1 + 0.2 and np.isnan(got["nan"]) and got["inf"] == -float("inf") and got["i"] == 2**70
+    assert got["t"] == (1, [2.5, None]) and type(got["t"]) is tuple and type(got["t"][1]) is list
+    assert type(got["np"]) is np.float32 and got[3] == 7 and type(got[3]) is np.int64
+
+
+def test_tensors_cross_as_tensors(kernel):
+    k = kernel(double=lambda t: t * 2)
+    got = k["double"](torch.arange(6, dtype=torch.float64).reshape(2, 3))
+    assert isinstance(got, torch.Tensor) and got.dtype == torch.float64 and got.tolist() == [[0, 2, 4], [6, 8, 10]]
+
+
+def test_subclasses_of_builtins_and_ndarray_arrive_as_plain_values(kernel):
+    class Agreeable(float):
+        def __eq__(self, other):
+            return True
+
+        def __sub__(self, other):
+            return 0.0
+
+        def __float__(self):
+            return 8.0
+
+    class AgreeableArray(np.ndarray):
+        def __eq__(self, other):
+            return np.ones(np.shape(other), bool)
+
+    class Name(str):
+        def __eq__(self, other):
+            return True
+
+    k = kernel(f=lambda: Agreeable(4.0), arr=lambda: np.array([4.0]).view(AgreeableArray), s=lambda: Name("x"))
+    got = k["f"]()
+    assert type(got) is float and got == 4.0
+    with pytest.raises(AssertionError, match="does not match"):
+        check_close("cube(2)", got, 8.0)
+    arr = k["arr"]()
+    assert type(arr) is np.ndarray and arr.tolist() == [4.0]
+    assert type(k["s"]()) is str and k["s"]() != "y"
+
+
+def test_objects_that_are_not_data_are_handles_the_checks_refuse_by_type(kernel):
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+
+        def __float__(self):
+            return 8.0
+
+    k = kernel(f=lambda: AlwaysEqual())
+    got = k["f"]()
+    assert isinstance(got, RemoteObject) and got != got.__class__ and not (got == 8.0)
+    with pytest.raises(AssertionError, match="AlwaysEqual"):
+        check_close("cube(2)", got, 8.0)
+    with pytest.raises(AssertionError, match="AlwaysEqual"):
+        check_equal("n", got, 3)
+    object_array = kernel(f=lambda: np.array([AlwaysEqual()], dtype=object))["f"]()
+    with pytest.raises(AssertionError):
+        check_close("x", object_array, np.array([8.0]))
+
+
+def test_a_returned_model_is_a_handle_that_can_be_called(kernel):
+    k = kernel(train=lambda: torch.nn.Linear(2, 1, bias=False))
+    model = k["train"]()
+    out = model(torch.ones(3, 2))
+    assert isinstance(out, torch.Tensor) and out.shape == (3, 1)
+    assert isinstance(model.weight, torch.Tensor) and model.weight.shape == (1, 2)
+
+
+def test_arguments_changed_in_place_are_written_back(kernel):
+    def step(params, grads, lr):
+        params["W"] -= lr * grads["W"]  # the in-place bug a test checks for
+        return params
+
+    def draw(rng):
+        return rng.standard_normal(3)
+
+    k = kernel(step=step, draw=draw)
+    old = {"W": np.ones(2)}
+    k["step"](old, {"W": np.ones(2)}, 0.5)
+    assert old["W"].tolist() == [0.5, 0.5]
+    rng, twin = np.random.default_rng(5), np.random.default_rng(5)
+    first = k["draw"](rng)
+    assert first.tolist() == twin.standard_normal(3).tolist()
+    assert rng.standard_normal() == twin.standard_normal()  # the judge's generator advanced too
+
+
+def test_callables_of_the_test_are_called_back(kernel):
+    def central_difference(f, x, eps):
+        x = np.asarray(x, float)
+        g = np.zeros_like(x)
+        for i in range(x.size):
+            e = np.zeros_like(x)
+            e[i] = eps
+            g[i] = (f(x + e) - f(x - e)) / (2 * eps)
+        return g
+
+    k = kernel(central_difference=central_difference, cube=lambda x: x**3)
+    g = k["central_difference"](lambda x: float(np.sum(x**3)), np.array([1.0, 2.0]), 1e-5)
+    np.testing.assert_allclose(g, [3.0, 12.0], rtol=1e-6)
+    # a student function handed to another travels by name and is called inside the kernel
+    g2 = k["central_difference"](k["cube"], np.array([2.0]), 1e-5)
+    np.testing.assert_allclose(g2, [12.0], rtol=1e-6)
+
+
+def test_the_tests_errstate_holds_in_the_kernel(kernel):
+    k = kernel(sigmoid=lambda a: 1 / (1 + np.exp(-a)))
+    with np.errstate(over="raise"):
+        with pytest.raises(FloatingPointError, match="overflow"):
+            k["sigmoid"](np.array([-1000.0]))
+    with np.errstate(over="ignore"):
+        assert k["sigmoid"](np.array([-1000.0])).tolist() == [0.0]
+
+
+def test_student_exceptions_keep_builtin_types_and_the_traceback(kernel):
+    def bad(x):
+        raise ValueError("shapes do not match")
+
+    class Custom(Exception):
+        pass
+
+    def custom():
+        raise Custom("mine")
+
+    k = kernel(bad=bad, custom=custom, exits=lambda: exec("import sys; sys.exit(3)"))
+    with pytest.raises(ValueError, match="shapes do not match") as info:
+        k["bad"](1)
+    assert "in your code" in str(info.value) and "raise ValueError" in str(info.value)  # the student's own lines
+    with pytest.raises(StudentError, match="Custom: mine"):
+        k["custom"]()
+    with pytest.raises(StudentError, match="SystemExit"):  # never raised as SystemExit in the grader
+        k["exits"]()
+    with pytest.raises(NameError, match="not defined"):
+        StudentFunction(k.judge, "missing")()
+
+
+def test_the_torch_guard_runs_in_the_kernel(kernel):
+    def with_autograd(x):
+        t = torch.tensor(x, requires_grad=True)
+        (t**2).sum().backward()
+        return t.grad.numpy()
+
+    k = kernel(with_autograd=with_autograd, honest=lambda x: 2 * x, leaks=lambda x: torch.tensor(x))
+    with pytest.raises(AssertionError, match="uses PyTorch"):
+        call_without_torch("grad", k["with_autograd"], np.array([1.0]))
+    assert call_without_torch("grad", k["honest"], np.array([1.0])).tolist() == [2.0]
+    with pytest.raises(AssertionError, match="returned a torch.Tensor"):
+        call_without_torch("grad", k["leaks"], np.array([1.0]))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1, 2],  # bare list: lists are tagged
+        {"nd": ["object", [1], "AA=="]},
+        {"nd": ["float64", [2], "AAAAAAAAAAA="]},  # 8 bytes for a shape of 2 float64
+        {"nd": ["float64", [-1], ""]},
+        {"np": ["float64", "x"]},
+        {"gen": {"bit_generator": "os.system", "state": {}}},
+        {"unknown": 1},
+        {"a": 1, "b": 2},
+        {"fn": 1},  # the judge never takes callables from the kernel
+    ],
+)
+def test_the_judge_refuses_malformed_values(tmp_path, value):
+    from course.judge import Session
+
+    a, b = socket.socketpair()
+    session = Session(Judge({"answers": [], "cells": []}, tmp_path), a)
+    with pytest.raises(AssertionError, match="cannot read"):
+        session._decode(value)
+    a.close()
+    b.close()
+
+
+def test_oversized_or_garbage_frames_end_the_session(kernel):
+    a, b = socket.socketpair()
+    b.sendall(struct.pack(">I", wire.MAX_FRAME + 1))
+    with pytest.raises(wire.WireError, match="limit"):
+        wire.recv(a)
+    b.sendall(struct.pack(">I", 5) + b"nope!")
+    with pytest.raises(wire.WireError, match="JSON"):
+        wire.recv(a)
+    b.close()
+    with pytest.raises(EOFError):
+        wire.recv(a)
+
+    # a student function that writes a forged "passed" reply and garbage on the socket: the call fails
+    def forge(x):
+        import gc
+
+        for obj in gc.get_objects():
+            if isinstance(obj, socket.socket) and obj.family == socket.AF_UNIX:
+                data = json.dumps({"op": "reply", "id": 99, "ok": True, "value": 8.0}).encode()
+                try:
+                    obj.sendall(struct.pack(">I", len(data)) + data + struct.pack(">I", 2**31))
+                except OSError:
+                    pass
+        return x * x
+
+    k = kernel(cube=forge)
+    with pytest.raises(KernelGone):
+        k["cube"](2.0)
+
+
+def test_no_pickle_on_the_wire():
+    import inspect
+
+    import course.judge
+    import course.probe
+
+    for module in (wire, course.probe, course.judge):
+        source = inspect.getsource(module)
+        assert "pickle" not in source.replace("never pickle", "").replace("no pickle", "").replace("No pickle", "")
+        assert "eval(" not in source
