@@ -561,6 +561,7 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
             path.unlink()
     v = verdict[0] if verdict else Verdict(error=("KernelGone", "no verdict", ["KernelGone: no verdict"]))
     cell.outputs = _outputs(probe.outputs, v)
+    cell.execution_count = probe.get("execution_count")
     if error is not None:
         raise error
     return cell, resources

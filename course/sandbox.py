@@ -170,16 +170,20 @@ def fallback_warning() -> str | None:
     """What to tell the instructor when kernels cannot run as the sandbox user."""
     if available_users():
         return None
+    launch, interpreter = Path(os.path.abspath(sys.executable)), Path(os.path.realpath(sys.executable))
+    fix = f"Run `sudo bash scripts/setup.sh` and grade as root to run it as {SANDBOX_USER!r}."
     if os.geteuid() != 0:
         why = "the grader is not root"
-    elif not _others_can_run(Path(os.path.realpath(sys.executable))):
-        why = f"{SANDBOX_USER!r} cannot reach {os.path.realpath(sys.executable)}"
+    elif not _others_can_run(launch):
+        why = f"{SANDBOX_USER!r} cannot reach {launch}: a folder above it is private"
+        fix = "Put the course repository in a folder others can enter (e.g. /srv or /opt, not a private temporary folder)."
+    elif not _others_can_run(interpreter):
+        why = f"{SANDBOX_USER!r} cannot reach {interpreter}"
     else:
         why = f"there is no user {SANDBOX_USER!r}"
     return (
         f"WARNING: student code runs as YOUR user ({why}): it can read and change everything you can, "
-        "including the gradebook and the hidden tests. Run `sudo bash scripts/setup.sh` and grade as root "
-        f"to run it as {SANDBOX_USER!r}."
+        f"including the gradebook and the hidden tests. {fix}"
     )
 
 

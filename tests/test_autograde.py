@@ -214,6 +214,26 @@ def test_feedback_for_every_graded_student_without_hidden_tests(klass):
         assert not (cd / "feedback" / student).exists()
 
 
+def test_feedback_is_what_nbgrader_generate_feedback_writes(klass, tmp_path):
+    """course.feedback writes the page nbgrader would: same text, same tags and attributes."""
+    from bs4 import BeautifulSoup
+
+    result, cd = klass
+    course = grading.CourseDir(cd, REPO)
+    student = "carol"  # a wrong answer: error outputs, messages
+    ours = (cd / "feedback" / student / TOPIC / f"{TOPIC}.html").read_text()
+    saved = tmp_path / "ours.html"
+    saved.write_text(ours)
+    stock = course.feedback(TOPIC, student).read_text()  # nbgrader generate_feedback, overwriting ours
+    a, b = BeautifulSoup(ours, "html.parser"), BeautifulSoup(stock, "html.parser")
+    assert a.get_text(" ", strip=True) == b.get_text(" ", strip=True)
+
+    def tags(soup):
+        return [(t.name, sorted((k, str(v)) for k, v in t.attrs.items())) for t in soup.find_all(True)]
+
+    assert tags(a) == tags(b)
+
+
 def test_autograded_notebooks_written_and_submissions_untouched(course, klass):
     result, cd = klass
     for student in GRADABLE:

@@ -213,3 +213,19 @@ def test_hidden_tests_not_in_any_feedback(corpus):
         text = html.read_text()
         for code in HIDDEN:
             assert code not in text, f"{html}: shows hidden test code {code!r}"
+
+
+def test_fallback_warning_names_the_private_folder(monkeypatch, tmp_path):
+    """A clone inside a private folder: the sandbox user cannot start the venv's python; say so."""
+    import sys
+
+    private = tmp_path / "private"
+    (private / "bin").mkdir(parents=True)
+    private.chmod(0o700)
+    exe = private / "bin" / "python"
+    exe.symlink_to(os.path.realpath(sys.executable))
+    monkeypatch.setattr(sys, "executable", str(exe))
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    warning = sandbox.fallback_warning()
+    assert "a folder above it is private" in warning and str(exe) in warning, warning
+    assert "no user" not in warning
