@@ -222,8 +222,15 @@ class Session:
         # the test's np.errstate (e.g. overflow raises) holds for the student's code as it would in-process
         errstate = {k: v for k, v in np.geterr().items() if k in ("over", "invalid", "divide", "under")}
         self._send(
-            {"op": "call", "id": rid, "target": target, "args": args_tag, "kwargs": kwargs_tag, "guard": guard,
-             "errstate": errstate}
+            {
+                "op": "call",
+                "id": rid,
+                "target": target,
+                "args": args_tag,
+                "kwargs": kwargs_tag,
+                "guard": guard,
+                "errstate": errstate,
+            }
         )
         reply = self._wait(rid)
         if not reply.get("ok"):
@@ -320,8 +327,8 @@ def _write_back(orig, new) -> None:
                 _write_back(orig[k], new[k])
             else:
                 orig[k] = new[k]
-        del orig[len(new):]
-        orig.extend(new[len(orig):])
+        del orig[len(new) :]
+        orig.extend(new[len(orig) :])
     elif isinstance(orig, dict) and isinstance(new, dict):
         for key in list(orig):
             if key not in new:
@@ -332,7 +339,7 @@ def _write_back(orig, new) -> None:
             else:
                 orig[key] = value
     elif isinstance(orig, tuple) and isinstance(new, tuple):
-        for o, n in zip(orig, new):
+        for o, n in zip(orig, new, strict=False):  # a tuple of another length: what matches is updated
             _write_back(o, n)
 
 
@@ -484,9 +491,7 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
     os.chmod(path, 0o666)  # in the kernel's private home: only its user (and the grader) can reach it
     listener.listen(1)
     listener.settimeout(CONNECT)
-    probe = nbformat.v4.new_code_cell(
-        f"__import__('course.probe').probe.serve({str(path)!r}, {token!r}, globals())"
-    )
+    probe = nbformat.v4.new_code_cell(f"__import__('course.probe').probe.serve({str(path)!r}, {token!r}, globals())")
     verdict: list[Verdict] = []
     conn_box: list[socket.socket] = []
     test_done, kernel_done = threading.Event(), threading.Event()
@@ -504,7 +509,9 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
             except (OSError, EOFError, wire.WireError):
                 # the kernel never ran the probe (a hook or transformer of the notebook blanked it, or it
                 # died): the test still runs, and every call of an answer fails
-                judge.kernel_note = "the grader's probe cell did not run (does the notebook change how IPython runs cells?)"
+                judge.kernel_note = (
+                    "the grader's probe cell did not run (does the notebook change how IPython runs cells?)"
+                )
                 verdict.append(judge.run_test(gid, None))
                 return
             verdict.append(judge.run_test(gid, sock))
@@ -592,5 +599,7 @@ def _outputs(kernel_outputs, v: Verdict) -> list:
     outputs += kernel_errors
     if v.error is not None:
         ename, evalue, tb = v.error
-        outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=tb or [f"{ename}: {evalue}"]))
+        outputs.append(
+            nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=tb or [f"{ename}: {evalue}"])
+        )
     return outputs

@@ -86,7 +86,11 @@ class _Server:
         import numpy as np
 
         modes = ("ignore", "warn", "raise", "call", "print", "log")
-        errstate = {k: v for k, v in (msg.get("errstate") or {}).items() if k in ("over", "invalid", "divide", "under") and v in modes}
+        errstate = {
+            k: v
+            for k, v in (msg.get("errstate") or {}).items()
+            if k in ("over", "invalid", "divide", "under") and v in modes
+        }
         with np.errstate(**errstate):
             result, used_torch = self._run(fn, args, kwargs, guard)
         reply = {"ok": True, "value": self.codec.encode(result) if used_torch is None else None}
@@ -141,8 +145,13 @@ class _Server:
         rid = f"k{self.next_call}"
         wire.send(
             self.sock,
-            {"op": "call", "id": rid, "target": {"fn": fid}, "args": self.codec.encode(list(args)),
-             "kwargs": self.codec.encode(dict(kwargs))},
+            {
+                "op": "call",
+                "id": rid,
+                "target": {"fn": fid},
+                "args": self.codec.encode(list(args)),
+                "kwargs": self.codec.encode(dict(kwargs)),
+            },
         )
         while True:  # the judge may call us again while it computes its answer
             msg = wire.recv(self.sock)

@@ -176,7 +176,10 @@ def fallback_warning() -> str | None:
         why = "the grader is not root"
     elif not _others_can_run(launch):
         why = f"{SANDBOX_USER!r} cannot reach {launch}: a folder above it is private"
-        fix = "Put the course repository in a folder others can enter (e.g. /srv or /opt, not a private temporary folder)."
+        fix = (
+            "Put the course repository in a folder others can enter "
+            "(e.g. /srv or /opt, not a private temporary folder)."
+        )
     elif not _others_can_run(interpreter):
         why = f"{SANDBOX_USER!r} cannot reach {interpreter}"
     else:

@@ -137,7 +137,6 @@ class Codec:
 
     @staticmethod
     def _np_scalar(obj):
-        import numpy as np
 
         name = obj.dtype.name
         if name not in DTYPES:
@@ -158,7 +157,7 @@ class Codec:
             raise WireError("a bare JSON list is not a value (lists are tagged)")
         if not isinstance(value, dict) or len(value) != 1:
             raise WireError("a tagged value is an object with one key")
-        (tag, body), = value.items()
+        ((tag, body),) = value.items()
         if tag == "list":
             return [self.decode(v, depth + 1) for v in _list(body)]
         if tag == "tuple":
@@ -186,6 +185,7 @@ class Codec:
             return np.dtype(dtype).type(v)
         if tag == "tensor":
             import torch
+
             dtype, shape, data = _list(body, 3)
             arr = _array(dtype, shape, data, TORCH_DTYPES)
             return torch.from_numpy(arr)

@@ -330,7 +330,11 @@ def _duplicates(task: Task) -> list[str]:
     for gid in ids:
         if gid:
             seen[gid] = seen.get(gid, 0) + 1
-    return [f"cell {gid} appears {n} times in the submission: graded once (the last copy)" for gid, n in seen.items() if n > 1]
+    return [
+        f"cell {gid} appears {n} times in the submission: graded once (the last copy)"
+        for gid, n in seen.items()
+        if n > 1
+    ]
 
 
 def _survive_kernel_death(execute) -> list[str]:

@@ -79,8 +79,15 @@ def test_autograder_config_keeps_nbgrader_sanitize_steps_and_adds_drop_self_chec
     steps = config.Autograde.sanitize_preprocessors
     default = Autograde.class_traits()["sanitize_preprocessors"].default()
     defaults = [f"{p.__module__.rsplit('.', 1)[0]}.{p.__name__}" for p in default]
-    assert [s for s in steps if s != "course.nbgrader_ext.DropSelfCheck"] == defaults
+    ours = {"course.nbgrader_ext.DropSelfCheck", "course.nbgrader_ext.ForgetDuplicates"}
+    assert [s for s in steps if s not in ours] == defaults
     assert steps.index("course.nbgrader_ext.DropSelfCheck") > steps.index("nbgrader.preprocessors.OverwriteCells")
+    # ForgetDuplicates cleans up after DeduplicateIds, before OverwriteCells reads the metadata
+    dedup, forget = (
+        steps.index("nbgrader.preprocessors.DeduplicateIds"),
+        steps.index("course.nbgrader_ext.ForgetDuplicates"),
+    )
+    assert forget == dedup + 1 and forget < steps.index("nbgrader.preprocessors.OverwriteCells")
 
 
 def test_drop_self_check_blanks_only_the_check_cell():
@@ -201,7 +208,6 @@ def test_course_progress_command(root, tmp_path):
     assert "Total: 2/2" in proc.stdout
     missing = course(root, "progress", "--workspace", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "course lab" in missing.stderr
-
 
 
 # -- the real notebooks ---------------------------------------------------------------------------

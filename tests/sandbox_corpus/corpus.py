@@ -33,7 +33,7 @@ FULL = {"test_square": 2, "test_cube": 3, "test_data": 1}
 
 # A student's code looks for everything it must not see: hidden tests and solutions (in any
 # notebook or database it can reach), the gradebook, other students' files; and tries to write.
-SNOOP = r'''
+SNOOP = r"""
 import os, glob
 LEAKS = []
 def _look(path):
@@ -74,16 +74,16 @@ for p in ["@COURSE_DIR@/gradebook.db", "@COURSE_DIR@/reports/00_sandbox/grades.c
 print("LEAKS:", LEAKS, "WROTE:", WROTE)
 def cube(x):
     return x ** 3
-'''
+"""
 
-ENV_PROBE = r'''
+ENV_PROBE = r"""
 import os, sys
 BAD = [k for k in os.environ if k.startswith(("NBGRADER", "COURSE", "JPY_", "CI", "PYTEST", "VIRTUAL_ENV"))]
 PATHS = [v for v in os.environ.values() if "pytest" in v or "course-autograde" in v or "autograde" in v]
 print("ENV:", BAD, PATHS, "ARGV:", sys.argv[1:2], os.path.basename(sys.argv[-1]).startswith("kernel-"))
 def cube(x):
     return x ** 3
-'''
+"""
 
 RANDOM = "import random\nimport numpy as np\nprint('RANDOM', random.random(), np.random.rand())\n" + CUBE
 WRONG_CUBE = "def cube(x):\n    return x * x"  # cube(2) = 4, not 8: every attack below pairs a trick with this
@@ -126,20 +126,28 @@ def _more_points(nb):
 
 # Tricks that work when the tests run in the student's kernel (nbgrader's own autograde): each
 # would turn the wrong cube into full marks there.
-TRANSFORMER = WRONG_CUBE + """
+TRANSFORMER = (
+    WRONG_CUBE
+    + """
 def _blank(lines):
     text = ''.join(lines)
     return ['pass\\n'] if ('check_close' in text or 'probe' in text) else lines
 get_ipython().input_transformers_post.append(_blank)
 """
-AST_TRANSFORMER = WRONG_CUBE + """
+)
+AST_TRANSFORMER = (
+    WRONG_CUBE
+    + """
 import ast
 class _NoChecks(ast.NodeTransformer):
     def visit_Expr(self, node):
         return ast.Pass()
 get_ipython().ast_transformers.append(_NoChecks())
 """
-HOOKS = WRONG_CUBE + """
+)
+HOOKS = (
+    WRONG_CUBE
+    + """
 def _pre(info):
     info.raw_cell = 'pass'
 def _post(result):
@@ -147,7 +155,10 @@ def _post(result):
 get_ipython().events.register('pre_run_cell', _pre)
 get_ipython().events.register('post_run_cell', _post)
 """
-MONKEYPATCH = WRONG_CUBE + """
+)
+MONKEYPATCH = (
+    WRONG_CUBE
+    + """
 import builtins, numpy, course.checks, course.gradients, torch
 numpy.allclose = lambda *a, **k: True
 numpy.isclose = lambda *a, **k: numpy.True_
@@ -160,7 +171,10 @@ class _Quiet(Exception):
     pass
 builtins.FloatingPointError = _Quiet
 """
-HIDE_ERRORS = WRONG_CUBE + """
+)
+HIDE_ERRORS = (
+    WRONG_CUBE
+    + """
 import sys, os
 ip = get_ipython()
 ip.showtraceback = lambda *a, **k: None
@@ -168,6 +182,7 @@ ip.set_custom_exc((BaseException,), lambda shell, etype, evalue, tb, tb_offset=N
 sys.excepthook = lambda *a: None
 sys.stderr = open(os.devnull, 'w')
 """
+)
 ALWAYS_EQUAL = """
 class AlwaysEqual:
     def __eq__(self, other): return True
@@ -312,30 +327,60 @@ ATTACKS: dict[str, dict] = {
         "expect": {"status": "graded", "scores": FULL, "output": ["LEAKS: [] WROTE: []"]},
     },
     # -- phase 2: the tests run in the judge, not in the student's kernel -----------------------
-    "test_edited_to_pass": {"answers": {"cube": WRONG_CUBE}, "edit": _test_to_pass, "expect": {"status": "graded", "scores": WRONG, "max": 6}},
-    "test_deleted": {"answers": {"cube": WRONG_CUBE}, "edit": _delete_test, "expect": {"status": "graded", "scores": WRONG, "max": 6}},
+    "test_edited_to_pass": {
+        "answers": {"cube": WRONG_CUBE},
+        "edit": _test_to_pass,
+        "expect": {"status": "graded", "scores": WRONG, "max": 6},
+    },
+    "test_deleted": {
+        "answers": {"cube": WRONG_CUBE},
+        "edit": _delete_test,
+        "expect": {"status": "graded", "scores": WRONG, "max": 6},
+    },
     "test_deleted_correct": {"edit": _delete_test, "expect": {"status": "graded", "scores": FULL, "max": 6}},
     "test_duplicated": {
         "answers": {"cube": WRONG_CUBE},
         "edit": _duplicate_test,
         "expect": {"status": "graded", "scores": WRONG, "max": 6, "reason": "cell test_cube appears 2 times"},
     },
-    "test_made_markdown": {"answers": {"cube": WRONG_CUBE}, "edit": _test_to_markdown, "expect": {"status": "graded", "scores": WRONG, "max": 6}},
+    "test_made_markdown": {
+        "answers": {"cube": WRONG_CUBE},
+        "edit": _test_to_markdown,
+        "expect": {"status": "graded", "scores": WRONG, "max": 6},
+    },
     "test_worth_100": {"edit": _more_points, "expect": {"status": "graded", "scores": FULL, "max": 6}},
     "input_transformer": {"answers": {"cube": TRANSFORMER}, "expect": {"status": "graded", "scores": WRONG}},
     "ast_transformer": {"answers": {"cube": AST_TRANSFORMER}, "expect": {"status": "graded", "scores": WRONG}},
     "run_cell_hooks": {"answers": {"cube": HOOKS}, "expect": {"status": "graded", "scores": WRONG}},
-    "monkeypatch": {"answers": {"cube": MONKEYPATCH}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
-    "hide_errors": {"answers": {"cube": HIDE_ERRORS}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
-    "always_equal": {"answers": {"cube": ALWAYS_EQUAL}, "expect": {"status": "graded", "scores": WRONG, "output": ["AlwaysEqual"]}},
-    "ndarray_subclass": {"answers": {"cube": ARRAY_SUBCLASS}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
-    "float_subclass": {"answers": {"cube": FLOAT_SUBCLASS}, "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]}},
+    "monkeypatch": {
+        "answers": {"cube": MONKEYPATCH},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]},
+    },
+    "hide_errors": {
+        "answers": {"cube": HIDE_ERRORS},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]},
+    },
+    "always_equal": {
+        "answers": {"cube": ALWAYS_EQUAL},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["AlwaysEqual"]},
+    },
+    "ndarray_subclass": {
+        "answers": {"cube": ARRAY_SUBCLASS},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]},
+    },
+    "float_subclass": {
+        "answers": {"cube": FLOAT_SUBCLASS},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["cube(2)"]},
+    },
     "returns_nan": {"answers": {"cube": NAN}, "expect": {"status": "graded", "scores": WRONG, "output": ["NaN"]}},
     "reads_tests_while_tested": {
         "answers": {"cube": READ_TESTS},
         "expect": {"status": "graded", "scores": WRONG, "output": ["HIDDEN SEEN: []", "!cube(-1)", "!square(-2)"]},
     },
-    "exit_during_test": {"answers": {"cube": EXIT_IN_TEST}, "expect": {"status": "graded", "scores": WRONG, "output": ["SystemExit"]}},
+    "exit_during_test": {
+        "answers": {"cube": EXIT_IN_TEST},
+        "expect": {"status": "graded", "scores": WRONG, "output": ["SystemExit"]},
+    },
     "interrupt_during_test": {"answers": {"cube": INTERRUPT_IN_TEST}, "expect": {"status": "graded", "scores": WRONG}},
     "forges_frames": {"answers": {"cube": FORGE}, "expect": {"status": "graded", "scores": WRONG}},
     "malformed_json": {"raw": b'{"cells": [', "expect": {"status": "ungradable", "reason": "malformed notebook"}},
