@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -65,6 +66,33 @@ def pick_mistakes(catalog: dict[str, dict[str, str]], n: int) -> list[tuple[str,
     return picks
 
 
+def _class_run(topic: str, students: dict[str, Path], stock: dict, workdir: Path, repo: Path) -> bool:
+    """The instructors' way: the same hand-ins graded by `course autograde` (2 at a time; test cells
+    in the grader's judge, the students' code in the sandbox); its grades must be nbgrader's."""
+    import shutil
+
+    from course.autograde import autograde
+
+    folder = workdir / "class" / topic
+    for student, nb in students.items():
+        (folder / student).mkdir(parents=True, exist_ok=True)
+        shutil.copy(nb, folder / student / f"{topic}.ipynb")
+    course_dir = workdir / "class-course"
+    print(f"\n== 4. The same class graded as an instructor would: course autograde {topic} {folder} --jobs 2")
+    with open(os.devnull, "w") as quiet:
+        result = autograde(topic, folder, course_dir, jobs=2, repo=repo, out=quiet, progress=True)
+    ours = grading.CourseDir(course_dir, repo)
+    same = True
+    for student in students:
+        r = ours.results(topic, student)
+        match = r.auto_score == stock[student].auto_score
+        same &= match
+        verdict = "same as nbgrader" if match else "DIFFERENT from nbgrader"
+        print(f"   {student:<18}{r.auto_score:>8g}{r.auto_max:>6g}  {verdict}")
+    print(f"   {result.seconds:.1f} s; grades.csv, summary and plots in {course_dir / 'reports' / topic}")
+    return same and result.exit_status == 0
+
+
 def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> int:
     repo = grading.repo_root()
     topics = topics or grading.assignments(repo)[:1]
@@ -117,6 +145,7 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
         print("   " + grade_table(mid).replace("\n", "\n   "))
         print(f"\n   Feedback HTML per student: {course.path / 'feedback'}/<student>/{topic}/{topic}.html")
         print(f"   e.g. {course.path / 'feedback' / 'typical_mistakes' / topic / (topic + '.html')}")
+        ok &= _class_run(topic, students, results, workdir, repo)
     print(f"\nCourse directory of this demo (safe to delete): {workdir}")
     print("Next: `course grade <your notebook>` checks your own work; see README.md for instructors' batch grading.")
     return 0 if ok else 1

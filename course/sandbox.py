@@ -24,6 +24,7 @@ import os
 import pwd
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, replace
@@ -214,6 +215,30 @@ def protect(*paths: Path) -> list[Path]:
     return changed
 
 
+HOMES = Path("/var/lib/course-sandbox")  # where kernels' homes are mounted (not under the private /tmp)
+HOME_BYTES = 512 * 1024**2  # size of a kernel's home (a tmpfs): filling it fails with ENOSPC
+PRIVATE_TMP_BYTES = 64 * 1024**2  # size of each of the kernel's own /tmp, /var/tmp, /dev/shm
+
+
+def _mounted_home(user) -> tuple[Path, bool]:
+    """A fresh home for the kernel: a size-limited tmpfs owned by ``user`` (root only), or, where
+    mounting is not allowed, a plain private folder (then no size limit, no private /tmp)."""
+    HOMES.mkdir(parents=True, exist_ok=True)
+    HOMES.chmod(0o711)  # others may enter a home they know the name of, not list them
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=HOMES))
+    opts = f"size={HOME_BYTES},mode=700,uid={user.pw_uid},gid={user.pw_gid},nosuid,nodev"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "course-sandbox", str(home)], capture_output=True)
+    return home, done.returncode == 0
+
+
+def jail_available() -> bool:
+    """Whether kernels get a size-limited home and private /tmp (root, mount namespaces allowed)."""
+    if not available_users():
+        return False
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
 class Sandbox:
     """One kernel's private home; ``with Sandbox(files, name) as box:`` then run the kernel."""
 
@@ -227,7 +252,11 @@ class Sandbox:
         self.pgids: list[int] = []
 
     def __enter__(self) -> Sandbox:
-        self.home = Path(tempfile.mkdtemp(prefix="tmp"))
+        self.jailed = False
+        if self.user is not None:
+            self.home, self.jailed = _mounted_home(self.user)
+        else:
+            self.home = Path(tempfile.mkdtemp(prefix="tmp"))
         self.cwd = self.home / self.folder
         self.cwd.mkdir()
         for name, data in self.files.items():
@@ -253,6 +282,8 @@ class Sandbox:
     def __exit__(self, *exc) -> bool:
         Sandbox.current = None
         self.kill()
+        if self.jailed:
+            subprocess.run(["umount", "--lazy", str(self.home)], capture_output=True)
         shutil.rmtree(self.home, ignore_errors=True)
         return False
 
@@ -278,9 +309,24 @@ class Sandbox:
         if self.user is None:  # the grader's own user: its other processes count against RLIMIT_NPROC
             limits = replace(limits, processes=None)
         kw = {"cwd": str(self.cwd), "env": kernel_env(self.home), "preexec_fn": limits.apply, "umask": 0o077}
-        if self.user is not None:
+        if self.user is not None and not self.jailed:  # (jailed: course.jail drops to the user itself)
             kw.update(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
         return kw
+
+    def command(self, kernel_cmd: list[str]) -> list[str]:
+        """The kernel's command, behind course.jail when the home is a mounted tmpfs (root)."""
+        if not self.jailed:
+            return kernel_cmd
+        u = self.user
+        return [
+            sys.executable,
+            "-m",
+            "course.jail",
+            str(u.pw_uid),
+            str(u.pw_gid),
+            str(PRIVATE_TMP_BYTES),
+            "--",
+        ] + kernel_cmd
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -295,7 +341,7 @@ class SandboxKernelManager(AsyncKernelManager):
         shutil.copyfile(self.connection_file, conn)
         if box.user is not None:
             os.chown(conn, box.user.pw_uid, box.user.pw_gid)
-        kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)]
+        kernel_cmd = box.command([sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)])
         kw.update(box.popen_kwargs())
         kw["independent"] = True  # no JPY_PARENT_PID: the Sandbox ends the kernel and its children
         await super()._async_launch_kernel(kernel_cmd, **kw)

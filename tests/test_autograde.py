@@ -464,3 +464,16 @@ def test_notebook_01_graded_in_parallel_as_stock_nbgrader_grades_it(graded, tmp_
         ours = course.results(NB01, student)
         assert [(c.grade_id, c.points) for c in ours.cells] == [(c.grade_id, c.points) for c in expected.cells]
     assert stock.reference.auto_score == stock.reference.auto_max > 0 and stock.blank.auto_score == 0
+
+
+@pytest.mark.parametrize("topic", [t for t in grading.assignments(REPO) if t != NB01])
+def test_every_reference_notebook_gets_full_marks_from_the_judge(topic, tmp_path):
+    """The other five notebooks' solutions through course autograde: kernel, probe, judge, wire."""
+    folder = tmp_path / "class"
+    (folder / "reference").mkdir(parents=True)
+    shutil.copy(REPO / "source" / topic / f"{topic}.ipynb", folder / "reference" / f"{topic}.ipynb")
+    result = autograde(topic, folder, tmp_path / "course", jobs=1, repo=REPO, progress=False)
+    assert result.exit_status == 0, [(o.student, o.reason) for o in result.ungradable]
+    ours = grading.CourseDir(tmp_path / "course", REPO).results(topic, "reference")
+    failed = [(c.grade_id, c.message) for c in ours.cells if c.kind == "autograded" and c.points != c.max_points]
+    assert not failed and ours.auto_score == ours.auto_max > 0, failed

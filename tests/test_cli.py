@@ -116,3 +116,16 @@ def test_clean_strips_outputs(course_root, tmp_path):
     assert clean.cells[1].outputs == [] and clean.cells[1].execution_count is None
     assert set(clean.metadata) == {"kernelspec", "language_info"}
     assert course(course_root, "clean", str(path)).stdout.strip().endswith(": clean")
+
+
+def test_demo_end_to_end(tmp_path, capsys):
+    """`make demo` (course demo): release, a class of three graded by nbgrader and by course autograde."""
+    from course.demo import run_demo
+
+    assert run_demo(tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "as expected: reference = full marks, untouched = 0, typical mistakes in between" in out
+    assert out.count("same as nbgrader") == 3 and "DIFFERENT" not in out
+    for student in ("reference", "untouched", "typical_mistakes"):
+        assert (tmp_path / "course" / "feedback" / student).is_dir()
+        assert (tmp_path / "class-course" / "feedback" / student).is_dir()

@@ -214,6 +214,24 @@ class Agreeable(float):
 def cube(x):
     return Agreeable(x * x)
 """
+# Fills every folder it can write to with files under the 128 MB per-file limit.
+FILL_MANY = (
+    """
+import errno, os
+def fill(folder):
+    try:
+        for i in range(100):
+            with open(os.path.join(folder, f'fill-{i}.bin'), 'wb') as fh:
+                for _ in range(100):
+                    fh.write(bytes(2**20))
+    except OSError as exc:
+        return errno.errorcode.get(exc.errno, exc.errno)
+    return 'no limit'
+print('FILLED', fill('.'), fill('/tmp'), fill('/dev/shm'), fill('/var/tmp'))
+"""
+    + CUBE
+)
+TMP_VIEW = "import os\nprint('TMP', os.listdir('/tmp'), os.listdir('/dev/shm'), os.listdir('/var/tmp'))\n" + CUBE
 NAN = "def cube(x):\n    return float('nan')"
 # Looks for the hidden tests in everything the kernel has while a test runs: the call stack, the
 # input history, every module; prints what it found.
@@ -383,6 +401,14 @@ ATTACKS: dict[str, dict] = {
     },
     "interrupt_during_test": {"answers": {"cube": INTERRUPT_IN_TEST}, "expect": {"status": "graded", "scores": WRONG}},
     "forges_frames": {"answers": {"cube": FORGE}, "expect": {"status": "graded", "scores": WRONG}},
+    "fill_disk_many_files": {
+        "answers": {"cube": FILL_MANY},
+        "expect": {"status": "graded", "scores": FULL, "output": ["FILLED ENOSPC ENOSPC ENOSPC ENOSPC"]},
+    },
+    "private_tmp": {
+        "answers": {"cube": TMP_VIEW},
+        "expect": {"status": "graded", "scores": FULL, "output": ["TMP [] [] []"]},
+    },
     "malformed_json": {"raw": b'{"cells": [', "expect": {"status": "ungradable", "reason": "malformed notebook"}},
     "truncated": {"truncate": 0.5, "expect": {"status": "ungradable", "reason": "malformed notebook"}},
     "nbformat_3": {

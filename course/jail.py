@@ -1,0 +1,53 @@
+"""Start a student's kernel in its own mount namespace, then as the sandbox user (run as root).
+
+    python -m course.jail UID GID TMP_BYTES -- python -m ipykernel_launcher -f <connection file>
+
+``course.sandbox`` launches kernels through this when it runs as root: the kernel gets private,
+size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (nothing another program left there is
+visible, and filling them fills only the kernel's own memory-backed folders), then drops to the
+sandbox user (no supplementary groups) and ``exec``s the kernel. The sandbox home itself is a
+size-limited tmpfs mounted by ``course.sandbox`` (the grader must see it too: the judge's socket
+and the kernel's connection file live there).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+
+CLONE_NEWNS = 0x00020000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 1 << 18
+PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def jail(uid: int, gid: int, tmp_bytes: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    # nothing mounted here propagates back to the machine
+    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+    for target in PRIVATE_DIRS:
+        if os.path.isdir(target):
+            opts = f"size={tmp_bytes},mode=1777".encode()
+            _check(libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {target}")
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+
+
+def main(argv: list[str]) -> None:
+    uid, gid, tmp_bytes, sep, *command = argv
+    if sep != "--" or not command:
+        raise SystemExit("usage: python -m course.jail UID GID TMP_BYTES -- COMMAND ...")
+    jail(int(uid), int(gid), int(tmp_bytes))
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
