@@ -317,16 +317,13 @@ class Sandbox:
         """The kernel's command, behind course.jail when the home is a mounted tmpfs (root)."""
         if not self.jailed:
             return kernel_cmd
+        import course
+
         u = self.user
-        return [
-            sys.executable,
-            "-m",
-            "course.jail",
-            str(u.pw_uid),
-            str(u.pw_gid),
-            str(PRIVATE_TMP_BYTES),
-            "--",
-        ] + kernel_cmd
+        # what the kernel must still see if it lies under the private /tmp: the venv, the course package
+        keep = os.pathsep.join({sys.prefix, str(Path(course.__file__).resolve().parent.parent)})
+        jail = [sys.executable, "-m", "course.jail", str(u.pw_uid), str(u.pw_gid), str(PRIVATE_TMP_BYTES), keep]
+        return [*jail, "--", *kernel_cmd]
 
 
 class SandboxKernelManager(AsyncKernelManager):
