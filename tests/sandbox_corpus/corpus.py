@@ -231,7 +231,11 @@ print('FILLED', fill('.'), fill('/tmp'), fill('/dev/shm'), fill('/var/tmp'))
 """
     + CUBE
 )
-TMP_VIEW = "import os\nprint('TMP', os.listdir('/tmp'), os.listdir('/dev/shm'), os.listdir('/var/tmp'))\n" + CUBE
+TMP_VIEW = (  # what the kernel sees in /tmp, except the course itself when it was cloned there (bound back)
+    "import os\n"
+    "seen = [e for e in os.listdir('/tmp') if not os.path.exists(os.path.join('/tmp', e, 'course', 'jail.py'))]\n"
+    "print('TMP', seen, os.listdir('/dev/shm'), os.listdir('/var/tmp'))\n" + CUBE
+)
 NAN = "def cube(x):\n    return float('nan')"
 # Looks for the hidden tests in everything the kernel has while a test runs: the call stack, the
 # input history, every module; prints what it found.
