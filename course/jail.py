@@ -2,9 +2,10 @@
 
     python -m course.jail UID GID TMP_BYTES KEEP:KEEP -- python -m ipykernel_launcher -f <connection file>
 
-``course.sandbox`` launches kernels through this when it runs as root: the kernel gets private,
-size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm`` (nothing another program left there is
-visible, and filling them fills only the kernel's own memory-backed folders), then drops to the
+``course.sandbox`` launches kernels through this when it runs as root: the kernel gets no network
+(a network namespace of its own), private, size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm``
+(nothing another program left there is visible, and filling them fills only the kernel's own
+memory-backed folders), then drops to the
 sandbox user (no supplementary groups) and ``exec``s the kernel. The sandbox home itself is a
 size-limited tmpfs mounted by ``course.sandbox`` (the grader must see it too: the judge's socket
 and the kernel's connection file live there).
@@ -17,6 +18,7 @@ import os
 import sys
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x20, 0x1000, 0x4000, 1 << 18
 PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 
@@ -35,7 +37,9 @@ def jail(uid: int, gid: int, tmp_bytes: int, keep: list[str]) -> None:
     """``keep``: folders the kernel needs (the venv, the course package) that may lie under /tmp:
     they are bound back, read-only, into the private /tmp at the same path."""
     libc = ctypes.CDLL(None, use_errno=True)
-    _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    # its own mounts, and its own network: no interface but a loopback that is down (the kernel talks
+    # to the grader over Unix sockets in its home: ZMQ's ipc transport and the judge's socket)
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare(CLONE_NEWNS | CLONE_NEWNET)")
     # nothing mounted here propagates back to the machine
     _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
     kept = []  # (path, fd opened before its folder is covered)

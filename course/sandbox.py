@@ -235,7 +235,7 @@ def jail_available() -> bool:
     """Whether kernels get a size-limited home and private /tmp (root, mount namespaces allowed)."""
     if not available_users():
         return False
-    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    probe = subprocess.run(["unshare", "--mount", "--net", "true"], capture_output=True)
     return probe.returncode == 0
 
 
@@ -328,6 +328,14 @@ class Sandbox:
 
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the kernel inside ``Sandbox.current`` (see the module docstring)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        box = Sandbox.current
+        if box is not None and box.jailed:
+            # the jailed kernel has no network: its channels are Unix sockets in its home
+            self.transport = "ipc"
+            self.ip = str(box.home / "k")
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         box = Sandbox.current

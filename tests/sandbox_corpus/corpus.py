@@ -236,6 +236,20 @@ TMP_VIEW = (  # what the kernel sees in /tmp, except the course itself when it w
     "seen = [e for e in os.listdir('/tmp') if not os.path.exists(os.path.join('/tmp', e, 'course', 'jail.py'))]\n"
     "print('TMP', seen, os.listdir('/dev/shm'), os.listdir('/var/tmp'))\n" + CUBE
 )
+# Tries the machine's own services (a PostgreSQL gradebook on loopback, ssh) and the internet.
+NETWORK = (
+    """
+import errno, socket
+def attempt(host, port):
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return 'connected'
+    except OSError as exc:
+        return 'refused' if exc.errno == errno.ECONNREFUSED else 'unreachable'
+print('NETWORK', attempt('127.0.0.1', 5432), attempt('127.0.0.1', 22), attempt('1.1.1.1', 53))
+"""
+    + CUBE
+)
 NAN = "def cube(x):\n    return float('nan')"
 # Looks for the hidden tests in everything the kernel has while a test runs: the call stack, the
 # input history, every module; prints what it found.
@@ -412,6 +426,10 @@ ATTACKS: dict[str, dict] = {
     "private_tmp": {
         "answers": {"cube": TMP_VIEW},
         "expect": {"status": "graded", "scores": FULL, "output": ["TMP [] [] []"]},
+    },
+    "network": {
+        "answers": {"cube": NETWORK},
+        "expect": {"status": "graded", "scores": FULL, "output": ["NETWORK unreachable unreachable unreachable"]},
     },
     "malformed_json": {"raw": b'{"cells": [', "expect": {"status": "ungradable", "reason": "malformed notebook"}},
     "truncated": {"truncate": 0.5, "expect": {"status": "ungradable", "reason": "malformed notebook"}},
