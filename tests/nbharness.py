@@ -219,15 +219,7 @@ def run_test_cells_judged(assignment: str, ns: dict, cells, seconds: float = 60)
             judge.position = judge.tests[gid]
             a, b = socket.socketpair()
 
-            def serve(sock=b):
-                try:
-                    probe._Server(sock, ns).run("token")
-                except (EOFError, OSError, wire.WireError):
-                    pass
-                finally:
-                    sock.close()
-
-            server = threading.Thread(target=serve, daemon=True)
+            server = threading.Thread(target=probe.serve_connected, args=(b, "token", ns), daemon=True)
             server.start()
             try:
                 assert wire.recv(a) == {"op": "hello", "token": "token"}

@@ -26,7 +26,7 @@ class Kernel:
 
     def __init__(self, ns: dict, tmp_path):
         self.a, b = socket.socketpair()
-        self.thread = threading.Thread(target=self._serve, args=(b, ns), daemon=True)
+        self.thread = threading.Thread(target=probe.serve_connected, args=(b, "t", ns), daemon=True)
         self.thread.start()
         assert wire.recv(self.a) == {"op": "hello", "token": "t"}
         self.judge = Judge({"answers": sorted(ns), "cells": []}, tmp_path)
@@ -34,15 +34,6 @@ class Kernel:
 
         self.judge._session = Session(self.judge, self.a)
         self.judge._install_answers()
-
-    @staticmethod
-    def _serve(sock, ns):
-        try:
-            probe._Server(sock, ns).run("t")
-        except (EOFError, OSError, wire.WireError):
-            pass
-        finally:
-            sock.close()
 
     def __getitem__(self, name) -> StudentFunction:
         return self.judge.ns[name]
