@@ -6,14 +6,15 @@ function taken from tests/mutants/), then times
 1. stock nbgrader: `nbgrader autograde ASSIGNMENT` in a course directory with the course's
    configuration (one submission at a time, as nbgrader does);
 2. `course autograde ASSIGNMENT CLASS --course-dir ... --jobs N` (also writes the feedback,
-   grades.csv and the plots, and includes generating the assignment);
+   grades.csv and the plots, and includes generating the assignment); with --fresh-kernels, also
+   `course autograde --fresh-kernels` (every kernel started from scratch, not forked from the zygote);
 3. the floor: merely executing the same 40 notebooks with nbclient, N at a time (and, with
    --sequential-floor, one at a time): the notebooks as the grader runs them (nbgrader's
    sanitized version, in which the check-my-work cell is blanked), taken from step 1;
 
 checks that both gradebooks hold identical grades, and prints the table.
 
-Usage: python bench/autograde.py [--students 40] [--jobs 2] [--topic 01_linear_regression]
+Usage: python bench/autograde.py [--students 40] [--jobs 2] [--topic 01_linear_regression] [--fresh-kernels]
 """
 
 from __future__ import annotations
@@ -99,10 +100,11 @@ def stock(topic: str, klass: Path, course_dir: Path) -> float:
     return seconds
 
 
-def ours(topic: str, klass: Path, course_dir: Path, jobs: int) -> float:
+def ours(topic: str, klass: Path, course_dir: Path, jobs: int, fresh: bool = False) -> float:
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [str(BIN / "course"), "autograde", topic, str(klass), "--course-dir", str(course_dir), "--jobs", str(jobs)],
+        [str(BIN / "course"), "autograde", topic, str(klass), "--course-dir", str(course_dir), "--jobs", str(jobs)]
+        + (["--fresh-kernels"] if fresh else []),
         capture_output=True,
         text=True,
     )
@@ -172,6 +174,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sequential-floor", action="store_true", help="also time plain execution one at a time")
     parser.add_argument("--keep", help="keep the class and course directories in this folder")
+    parser.add_argument("--fresh-kernels", action="store_true", help="also time course autograde --fresh-kernels")
     args = parser.parse_args(argv)
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-autograde-"))
@@ -190,6 +193,10 @@ def main(argv=None) -> int:
     t = ours(args.topic, klass, work / "ours", args.jobs)
     rows.append((f"course autograde --jobs {args.jobs} (with feedback, reports)", t, load()))
     print(f"  course autograde done in {t:.1f} s", flush=True)
+    if args.fresh_kernels:
+        t = ours(args.topic, klass, work / "fresh", args.jobs, fresh=True)
+        rows.append((f"course autograde --jobs {args.jobs} --fresh-kernels", t, load()))
+        print(f"  course autograde --fresh-kernels done in {t:.1f} s", flush=True)
     plain = executed_notebooks(work / "stock", args.topic, work / "floor")
     t = floor(plain, args.jobs)
     rows.append((f"nbclient execution only, {args.jobs} at a time (floor)", t, load()))
@@ -198,13 +205,19 @@ def main(argv=None) -> int:
 
     a, b = scores(work / "stock", args.topic), scores(work / "ours", args.topic)
     identical = a == b and len(a) == args.students
-    stock_s, ours_s, floor_s = rows[0][1], rows[1][1], rows[2][1]
+    if args.fresh_kernels:
+        identical = identical and scores(work / "fresh", args.topic) == a
+    stock_s, ours_s, floor_s = rows[0][1], rows[1][1], rows[-1 if not args.sequential_floor else -2][1]
     print()
     print(f"{'':<52}{'seconds':>9}  load average (1 5 15 min) after")
     for name, seconds, after in rows:
         print(f"{name:<52}{seconds:>9.1f}  {after}")
     print(f"{'speed-up over stock nbgrader':<52}{stock_s / ours_s:>8.2f}x  (goal >= 1.8x)")
     print(f"{'grading overhead over the floor':<52}{100 * (ours_s / floor_s - 1):>8.1f}%  (goal <= 25%)")
+    if args.fresh_kernels:
+        fresh_s = rows[2][1]
+        print(f"{'  --fresh-kernels: speed-up over stock':<52}{stock_s / fresh_s:>8.2f}x")
+        print(f"{'  --fresh-kernels: overhead over the floor':<52}{100 * (fresh_s / floor_s - 1):>8.1f}%")
     print(f"grades identical to stock nbgrader for all {args.students} submissions: {'yes' if identical else 'NO'}")
     if not identical:
         for s in sorted(set(a) | set(b)):

@@ -1,7 +1,7 @@
 """``course autograde``: grade a whole class in parallel, safely.
 
     course autograde ASSIGNMENT SUBMISSIONS --course-dir DIR [--jobs N] [--db-url URL]
-                     [--timeout SECONDS] [--force]
+                     [--timeout SECONDS] [--force] [--fresh-kernels]
 
 The pipeline, per run:
 
@@ -12,7 +12,9 @@ The pipeline, per run:
 2. Collect the hand-ins (a folder or an LMS zip, ``course.submissions``); copy each new or
    changed one to ``DIR/submitted/<student>/<assignment>/`` (the newest replaces the earlier).
 3. Execute them N at a time (``course.worker.execute_submission``, a pure function, in a
-   process pool; any ``concurrent.futures.Executor`` will do).
+   process pool; any ``concurrent.futures.Executor`` will do). Each worker forks its kernels from
+   a zygote that has imported the course's libraries once (``course.zygote``; ``--fresh-kernels``
+   starts each from scratch).
 4. As each result comes back, the one writer (this process) saves the grades with nbgrader's
    SaveAutoGrades / AssignLatePenalties into the gradebook, writes the autograded notebook
    and the feedback HTML (nbgrader generate_feedback).
@@ -297,6 +299,10 @@ def _warm_up() -> None:
     import nbgrader.converters  # noqa: F401
     import torch  # noqa: F401  (the judge's fixtures import it: once per worker, not per student)
 
+    from course import sandbox, zygote
+
+    zygote.start(sandbox.zygote_env())  # it imports the kernels' libraries while the first submission is prepared
+
 
 @dataclass
 class ClassResult:
@@ -342,6 +348,7 @@ def autograde(
     repo: Path | None = None,
     out=None,
     progress: bool = True,
+    fresh_kernels: bool = False,
 ) -> ClassResult:
     """Grade every new or changed submission of ``assignment``; see the module docstring."""
     out = out or sys.stdout
@@ -388,7 +395,7 @@ def autograde(
         if state.get("reference") != ref.digest:
             force = True  # the assignment (or its configuration) changed: every grade is stale
         state["reference"] = ref.digest
-        outcomes, tasks = _plan(subs, state, writer, force, timeout)
+        outcomes, tasks = _plan(subs, state, writer, force, timeout, fresh_kernels)
 
         removed = []
         for o in outcomes.values():  # hand-ins flagged while collecting: their earlier grade goes
@@ -437,7 +444,7 @@ def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path, out) -> None
         )
 
 
-def _plan(subs, state, writer: GradebookWriter, force: bool, timeout: float):
+def _plan(subs, state, writer: GradebookWriter, force: bool, timeout: float, fresh_kernels: bool = False):
     """Which hand-ins to execute (new, changed, or worth retrying), which stand as they were.
 
     Returns ({student: Outcome} for the hand-ins not executed, [(Submission, Task)] to execute).
@@ -466,7 +473,7 @@ def _plan(subs, state, writer: GradebookWriter, force: bool, timeout: float):
         if sub.problem:
             outcomes[sub.student] = Outcome(sub.student, "ungradable", sub.problem, sub.digest, sub.origin, _now())
         else:
-            tasks.append((sub, Task(sub.student, sub.files, ref, timeout)))
+            tasks.append((sub, Task(sub.student, sub.files, ref, timeout, fresh_kernels)))
     return outcomes, tasks
 
 

@@ -139,7 +139,7 @@ def cmd_autograde(args) -> int:
     try:
         result = autograde(
             _topics([args.assignment])[0], args.submissions, args.course_dir, jobs=args.jobs,
-            db_url=args.db_url, timeout=args.timeout, force=args.force,
+            db_url=args.db_url, timeout=args.timeout, force=args.force, fresh_kernels=args.fresh_kernels,
         )
     except grading.GradingError as exc:  # nothing graded: 2 (1 means "some submissions not graded")
         print(f"error: {exc}", file=sys.stderr)
@@ -176,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db-url", help="gradebook database (default: sqlite in the course dir; postgresql://...)")
     p.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: 600)")
     p.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
+    p.add_argument(
+        "--fresh-kernels", action="store_true",
+        help="start every kernel from scratch (default: fork it from a process that has imported the libraries)",
+    )
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("lab", help="self-study: copy the student notebooks to your workspace and open JupyterLab")

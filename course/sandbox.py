@@ -14,8 +14,8 @@
 * gets a fixed environment (``kernel_env``): nothing from the grader's (no NBGRADER_*,
   COURSE_*, CI, grader paths) and a plain ``python -m ipykernel_launcher -f <connection file>``
   command line, as a learner's kernel has;
-* seeds ``random`` and NumPy's global generator at start-up (torch's CPU generator already
-  starts from a fixed seed), so unseeded randomness scores the same on every run.
+* seeds ``random``, NumPy's global generator and PyTorch's CPU generator (``SEED_LINES``), so
+  unseeded randomness scores the same on every run.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -35,16 +35,36 @@ from jupyter_client.manager import AsyncKernelManager
 SANDBOX_USER = "course-sandbox"
 
 # Seeds, run at kernel start: NumPy's global generator now; ``random`` right before the first cell
-# (the kernel itself draws from it while it starts, a varying number of times). Nothing is left in
-# the user's namespace.
+# (the kernel itself draws from it while it starts, a varying number of times); PyTorch's CPU
+# generator (seeded at random by ``import torch`` itself) now if it is loaded already (a kernel forked
+# by course.zygote), else as soon as it is imported. Nothing is left in the user's namespace.
 SEED_LINES = [
     "import numpy as _np; _np.random.seed(0); del _np",
     "def _install():\n"
+    "    import sys\n"
     "    def seed(info):\n"
     "        import random\n"
     "        random.seed(0)\n"
     "        get_ipython().events.unregister('pre_run_cell', seed)\n"
     "    get_ipython().events.register('pre_run_cell', seed)\n"
+    "    if 'torch' in sys.modules:\n"
+    "        sys.modules['torch'].manual_seed(0)\n"
+    "        return\n"
+    "    import importlib.abc, importlib.util\n"
+    "    class SeedTorch(importlib.abc.MetaPathFinder):\n"
+    "        def find_spec(self, name, path=None, target=None):\n"
+    "            if name != 'torch':\n"
+    "                return None\n"
+    "            sys.meta_path.remove(self)\n"
+    "            spec = importlib.util.find_spec(name)\n"
+    "            if spec is not None and spec.loader is not None:\n"
+    "                run = spec.loader.exec_module\n"
+    "                def exec_module(module):\n"
+    "                    run(module)\n"
+    "                    module.manual_seed(0)\n"
+    "                spec.loader.exec_module = exec_module\n"
+    "            return spec\n"
+    "    sys.meta_path.insert(0, SeedTorch())\n"
     "_install()\n"
     "del _install",
 ]
@@ -244,8 +264,10 @@ class Sandbox:
 
     current: Sandbox | None = None  # the sandbox the next kernel of this process starts in
 
-    def __init__(self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None):
+    def __init__(self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None,
+                 fresh_kernel: bool = False):
         self.files, self.folder, self.limits = files, folder, limits or Limits()
+        self.fresh_kernel = fresh_kernel  # False: fork the kernel from this process's zygote (course.zygote)
         self.user = sandbox_user()
         self.home: Path | None = None
         self.cwd: Path | None = None
@@ -313,17 +335,49 @@ class Sandbox:
             kw.update(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
         return kw
 
+    def jail_args(self) -> tuple[int, int, int, list[str]]:
+        """course.jail's arguments: the user, the size of the private /tmp, and what the kernel must
+        still see if it lies under the private /tmp (the venv, the course package)."""
+        import course
+
+        keep = sorted({sys.prefix, str(Path(course.__file__).resolve().parent.parent)})
+        return self.user.pw_uid, self.user.pw_gid, PRIVATE_TMP_BYTES, keep
+
     def command(self, kernel_cmd: list[str]) -> list[str]:
         """The kernel's command, behind course.jail when the home is a mounted tmpfs (root)."""
         if not self.jailed:
             return kernel_cmd
-        import course
-
-        u = self.user
-        # what the kernel must still see if it lies under the private /tmp: the venv, the course package
-        keep = os.pathsep.join({sys.prefix, str(Path(course.__file__).resolve().parent.parent)})
-        jail = [sys.executable, "-m", "course.jail", str(u.pw_uid), str(u.pw_gid), str(PRIVATE_TMP_BYTES), keep]
+        uid, gid, tmp_bytes, keep = self.jail_args()
+        jail = [sys.executable, "-m", "course.jail", str(uid), str(gid), str(tmp_bytes), os.pathsep.join(keep)]
         return [*jail, "--", *kernel_cmd]
+
+    def fork_kernel(self, argv: list[str]):
+        """The kernel forked from this process's zygote (course.zygote), or None: start it fresh."""
+        from course import zygote
+
+        if self.fresh_kernel:
+            return None
+        z = zygote.get(zygote_env())
+        if z is None:
+            return None
+        limits = self.limits if self.user is not None else replace(self.limits, processes=None)
+        user = (self.user.pw_uid, self.user.pw_gid) if self.user is not None and not self.jailed else None
+        try:
+            return z.spawn(
+                cwd=str(self.cwd), env=kernel_env(self.home), argv=argv, umask=0o077, limits=asdict(limits),
+                user=user, jail=self.jail_args() if self.jailed else None,
+            )
+        except (OSError, zygote.ZygoteError) as exc:
+            print(f"course: starting this kernel from scratch ({exc})", file=sys.stderr)
+            return None
+
+
+def zygote_env() -> dict[str, str]:
+    """The zygote's environment: the kernel's (with the grader's home: Matplotlib reads its font
+    cache from there once), and the plotting backend ipykernel sets before anything imports Matplotlib."""
+    from course.zygote import MPLBACKEND
+
+    return {**kernel_env(Path.home()), "MPLBACKEND": MPLBACKEND}
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -346,6 +400,13 @@ class SandboxKernelManager(AsyncKernelManager):
         shutil.copyfile(self.connection_file, conn)
         if box.user is not None:
             os.chown(conn, box.user.pw_uid, box.user.pw_gid)
+        process = box.fork_kernel(["-f", str(conn)])
+        if process is not None:  # what LocalProvisioner.launch_kernel records of a Popen
+            prov = self.provisioner
+            prov.process, prov.pid, prov.pgid, prov.cwd = process, process.pid, process.pid, str(box.cwd)
+            self._reconcile_connection_info(prov.connection_info)
+            box.pgids.append(process.pid)  # the forked kernel leads its own session and group
+            return
         kernel_cmd = box.command([sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)])
         kw.update(box.popen_kwargs())
         kw["independent"] = True  # no JPY_PARENT_PID: the Sandbox ends the kernel and its children

@@ -63,6 +63,7 @@ class Task:
     files: dict[str, bytes]
     reference: Reference
     timeout: float  # seconds the whole submission may take
+    fresh_kernel: bool = False  # start the kernel from scratch, not forked from the zygote (course.zygote)
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     watchdog = _Watchdog(exp, task.timeout)
     data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
     limits = Limits(cpu_seconds=int(task.timeout) + 30)
-    box = Sandbox(data, ref.assignment, limits)
+    box = Sandbox(data, ref.assignment, limits, fresh_kernel=task.fresh_kernel)
     # Test cells run in the judge (course.judge), in this process; the kernel only answers calls.
     judged = _judge_test_cells(watchdog.execute, ref, tmp, box)
     deaths = _survive_kernel_death(watchdog.execute)
