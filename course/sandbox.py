@@ -72,7 +72,9 @@ SEED_LINES = [
 KERNEL_CONFIG = (
     "c = get_config()  # noqa: F821\n"
     'c.HistoryManager.hist_file = ":memory:"\n'
-    'c.IPKernelApp.log_level = "ERROR"\n'
+    # CRITICAL: no "NOTE: When using the `ipython kernel` entry point..." banner from every kernel on
+    # the instructor's terminal (ipykernel prints it below that level; tracebacks still show)
+    'c.IPKernelApp.log_level = "CRITICAL"\n'
     f"c.InteractiveShellApp.exec_lines = {SEED_LINES!r}\n"
 )
 

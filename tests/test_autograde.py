@@ -354,17 +354,19 @@ def test_collect_folder_flags_names_without_running_anything(course, tmp_path):
     assert subs["z"].problem == f"no notebook: expected {NB}, found nothing"
 
 
-def test_cli_exit_status(course, tmp_path, capsys):
+def test_cli_exit_status(course, tmp_path, capfd):
     from course.cli import main
 
     good = tmp_path / "good"
     put(good, "alice", answered(course["release"], **CORRECT))
     assert main(["autograde", TOPIC, str(good), "--course-dir", str(tmp_path / "cd"), "--jobs", "1"]) == 0
-    out = capsys.readouterr().out
+    out, err = capfd.readouterr()  # (file descriptors: the kernels' own output too)
     assert "Graded 1 of 1 submission(s)" in out and "grades.csv" in out
+    # the kernels print nothing on the instructor's terminal (ipykernel's "ipython kernel" banner)
+    assert "ipython kernel" not in out + err and "--existing" not in out + err, out + err
     # nothing to grade: 2, and it says why (1 is "some submissions could not be graded", above)
     assert main(["autograde", TOPIC, str(tmp_path / "missing"), "--course-dir", str(tmp_path / "cd")]) == 2
-    assert "missing is neither a folder" in capsys.readouterr().err
+    assert "missing is neither a folder" in capfd.readouterr().err
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------------
