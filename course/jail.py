@@ -51,7 +51,11 @@ def jail(uid: int, gid: int, tmp_bytes: int, keep: list[str]) -> None:
             opts = f"size={tmp_bytes},mode=1777".encode()
             _check(libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {target}")
     for path, fd in kept:
-        os.makedirs(path, mode=0o755, exist_ok=True)
+        mask = os.umask(0o022)  # the folders above it must be enterable by the sandbox user, whatever the umask
+        try:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+        finally:
+            os.umask(mask)
         source = f"/proc/self/fd/{fd}".encode()
         _check(libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
         flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV

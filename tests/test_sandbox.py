@@ -231,3 +231,39 @@ def test_fallback_warning_names_the_private_folder(monkeypatch, tmp_path):
     warning = sandbox.fallback_warning()
     assert "a folder above it is private" in warning and str(exe) in warning, warning
     assert "no user" not in warning
+
+
+@pytest.mark.skipif(not sandbox.jail_available(), reason="needs root, the sandbox user and mount namespaces")
+def test_jail_binds_folders_under_tmp_back_for_the_sandbox_user(tmp_path_factory):
+    """A clone under /tmp (its venv, the course package): the private /tmp must show them again,
+    reachable by the sandbox user even though kernels start with umask 077."""
+    from course import jail
+
+    base = Path(tempfile.mkdtemp(prefix="jail-keep-", dir="/tmp"))
+    try:
+        kept = base / "clone" / ".venv"
+        kept.mkdir(parents=True)
+        (kept / "marker").write_text("here")
+        for p in (base, base / "clone", kept):
+            p.chmod(0o755)
+        (kept / "marker").chmod(0o644)
+        (base / "other").write_text("not in the private /tmp")
+        user = sandbox.available_users()[0]
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: jail itself as a kernel would, report, and end
+            try:
+                os.close(r)
+                os.umask(0o077)
+                jail.jail(user.pw_uid, user.pw_gid, 1024**2, [str(kept)])
+                os.write(w, (kept / "marker").read_bytes() + b" " + str(os.path.exists(f"{base}/other")).encode())
+            except BaseException as exc:  # noqa: BLE001
+                os.write(w, repr(exc).encode())
+            finally:
+                os._exit(0)
+        os.close(w)
+        os.waitpid(pid, 0)
+        with os.fdopen(r, "rb") as fh:
+            assert fh.read() == b"here False"
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
