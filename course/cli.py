@@ -104,8 +104,11 @@ def cmd_lab(args) -> int:
         print(f"copied {path.relative_to(workspace)}")
     print(f"workspace: {workspace} ({len(copied)} new files; files already there are never overwritten)")
     argv, env = lab.lab_command(workspace, root, port=args.port, browser=not args.no_browser)
-    print("starting JupyterLab (Ctrl+C twice to stop). Validate = visible tests; the last cell of a notebook "
-          "checks it against the hidden tests.", flush=True)
+    print(
+        "starting JupyterLab (Ctrl+C twice to stop). Validate = visible tests; the last cell of a notebook "
+        "checks it against the hidden tests.",
+        flush=True,
+    )
     os.chdir(workspace)  # nbgrader's Validate also reads an nbgrader_config.py in the server's folder
     os.execve(argv[0], argv, env)  # JupyterLab takes over this process (and its Ctrl+C)
 
@@ -138,8 +141,14 @@ def cmd_autograde(args) -> int:
 
     try:
         result = autograde(
-            _topics([args.assignment])[0], args.submissions, args.course_dir, jobs=args.jobs,
-            db_url=args.db_url, timeout=args.timeout, force=args.force, fresh_kernels=args.fresh_kernels,
+            _topics([args.assignment])[0],
+            args.submissions,
+            args.course_dir,
+            jobs=args.jobs,
+            db_url=args.db_url,
+            timeout=args.timeout,
+            force=args.force,
+            fresh_kernels=args.fresh_kernels,
         )
     except grading.GradingError as exc:  # nothing graded: 2 (1 means "some submissions not graded")
         print(f"error: {exc}", file=sys.stderr)
@@ -177,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: 600)")
     p.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
     p.add_argument(
-        "--fresh-kernels", action="store_true",
+        "--fresh-kernels",
+        action="store_true",
         help="start every kernel from scratch (default: fork it from a process that has imported the libraries)",
     )
     p.set_defaults(func=cmd_autograde)

@@ -266,8 +266,9 @@ class Sandbox:
 
     current: Sandbox | None = None  # the sandbox the next kernel of this process starts in
 
-    def __init__(self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None,
-                 fresh_kernel: bool = False):
+    def __init__(
+        self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None, fresh_kernel: bool = False
+    ):
         self.files, self.folder, self.limits = files, folder, limits or Limits()
         self.fresh_kernel = fresh_kernel  # False: fork the kernel from this process's zygote (course.zygote)
         self.user = sandbox_user()
@@ -366,8 +367,13 @@ class Sandbox:
         user = (self.user.pw_uid, self.user.pw_gid) if self.user is not None and not self.jailed else None
         try:
             return z.spawn(
-                cwd=str(self.cwd), env=kernel_env(self.home), argv=argv, umask=0o077, limits=asdict(limits),
-                user=user, jail=self.jail_args() if self.jailed else None,
+                cwd=str(self.cwd),
+                env=kernel_env(self.home),
+                argv=argv,
+                umask=0o077,
+                limits=asdict(limits),
+                user=user,
+                jail=self.jail_args() if self.jailed else None,
             )
         except (OSError, zygote.ZygoteError) as exc:
             print(f"course: starting this kernel from scratch ({exc})", file=sys.stderr)

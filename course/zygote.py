@@ -38,7 +38,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 # imported once in the zygote, then shared by every kernel it forks
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "numpy", "torch", "matplotlib", "matplotlib.pyplot")
@@ -138,11 +137,27 @@ class Zygote:
             self.sock.send(json.dumps(request).encode())
             return self._receive()
 
-    def spawn(self, cwd: str, env: dict[str, str], argv: list[str], umask: int, limits: dict,
-              user: tuple[int, int] | None = None, jail: tuple[int, int, int, list[str]] | None = None) -> ForkedKernel:
+    def spawn(
+        self,
+        cwd: str,
+        env: dict[str, str],
+        argv: list[str],
+        umask: int,
+        limits: dict,
+        user: tuple[int, int] | None = None,
+        jail: tuple[int, int, int, list[str]] | None = None,
+    ) -> ForkedKernel:
         """Fork a kernel: ``python -m ipykernel_launcher *argv`` as course.sandbox would start it."""
-        request = {"op": "spawn", "cwd": cwd, "env": env, "argv": argv, "umask": umask, "limits": limits,
-                   "user": user, "jail": jail}
+        request = {
+            "op": "spawn",
+            "cwd": cwd,
+            "env": env,
+            "argv": argv,
+            "umask": umask,
+            "limits": limits,
+            "user": user,
+            "jail": jail,
+        }
         reply, fds = self._ask(request)
         if "pid" not in reply or len(fds) != 2:
             for fd in fds:

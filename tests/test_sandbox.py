@@ -176,6 +176,7 @@ def test_no_sandbox_process_outlives_the_run(corpus):
     # same machine) is not ours to check: this run's workers have ended and released theirs.
     names = {p.pw_name for p in pwd.getpwall()}
     uids = {pwd.getpwnam(u).pw_uid for u in sandbox.SLOT_USERS if u in names and not _held_by_another_grader(u)}
+
     def running():  # killed processes may take a moment to go (zombies are gone already)
         return [p for uid in uids for p in sandbox._pids_of(uid) if "\nState:\tZ" not in _status(p)]
 

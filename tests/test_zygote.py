@@ -23,7 +23,7 @@ from course import sandbox, zygote
 
 pytestmark = pytest.mark.skipif(not zygote.supported(), reason="the zygote needs Linux (fork, pidfd)")
 
-PROBE = r'''
+PROBE = r"""
 import ctypes, json, os, random, resource, signal, socket, sys
 import numpy as np
 import torch
@@ -68,7 +68,8 @@ report = {
     "dumpable": ctypes.CDLL(None).prctl(3, 0, 0, 0, 0),
     "sizes": {p: size(p) for p in ("/tmp", "/var/tmp", "/dev/shm", os.path.expanduser("~"))},
     "interfaces": sorted(name for _, name in socket.if_nameindex()),
-    "net_ns": os.readlink("/proc/self/ns/net") != os.readlink("/proc/1/ns/net") if os.access("/proc/1/ns/net", os.R_OK) else "hidden",
+    "net_ns": (os.readlink("/proc/self/ns/net") != os.readlink("/proc/1/ns/net")
+               if os.access("/proc/1/ns/net", os.R_OK) else "hidden"),
     "draws": [random.random(), float(np.random.rand()), float(torch.rand(1))],
     "torch_threads": torch.get_num_threads(),
     "backend": matplotlib.get_backend(),
@@ -80,7 +81,7 @@ report = {
     "exec_lines_ran": "_install" not in globals(),
 }
 print(json.dumps(report))
-'''
+"""
 
 
 def _run(code: str, fresh: bool, files=None):
@@ -88,8 +89,12 @@ def _run(code: str, fresh: bool, files=None):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     with sandbox.Sandbox(files or {}, "work", fresh_kernel=fresh) as box:
         client = NotebookClient(
-            nb, timeout=60, kernel_name="python3", allow_errors=True,
-            kernel_manager_class=sandbox.SandboxKernelManager, resources={"metadata": {"path": str(box.cwd)}},
+            nb,
+            timeout=60,
+            kernel_name="python3",
+            allow_errors=True,
+            kernel_manager_class=sandbox.SandboxKernelManager,
+            resources={"metadata": {"path": str(box.cwd)}},
         )
         client.execute()
         return nb.cells[0].outputs, str(box.home)
@@ -137,11 +142,18 @@ def test_kernel_death_and_exit_statuses():
 
 def test_interrupt_reaches_the_forked_kernel():
     """nbclient interrupts a cell past its time limit (SIGINT to the kernel's process group)."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ("import time; time.sleep(60)", "print('alive')")])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(c) for c in ("import time; time.sleep(60)", "print('alive')")]
+    )
     with sandbox.Sandbox({}, "work") as box:
         client = NotebookClient(
-            nb, timeout=3, interrupt_on_timeout=True, kernel_name="python3", allow_errors=True,
-            kernel_manager_class=sandbox.SandboxKernelManager, resources={"metadata": {"path": str(box.cwd)}},
+            nb,
+            timeout=3,
+            interrupt_on_timeout=True,
+            kernel_name="python3",
+            allow_errors=True,
+            kernel_manager_class=sandbox.SandboxKernelManager,
+            resources={"metadata": {"path": str(box.cwd)}},
         )
         client.execute()
     assert nb.cells[0].outputs[-1]["ename"] == "KeyboardInterrupt", nb.cells[0].outputs

@@ -231,9 +231,11 @@ print('FILLED', fill('.'), fill('/tmp'), fill('/dev/shm'), fill('/var/tmp'))
 """
     + CUBE
 )
-TMP_VIEW = (  # what the kernel sees in /tmp, except the course itself when it was cloned there (bound back)
-    "import os\n"
-    "seen = [e for e in os.listdir('/tmp') if not os.path.exists(os.path.join('/tmp', e, 'course', 'jail.py'))]\n"
+TMP_VIEW = (  # what the kernel sees in /tmp, except the folders above the venv and the course package
+    # when the course was cloned there (bound back, at any depth)
+    "import os, sys, course\n"
+    "kept = [sys.prefix, os.path.dirname(os.path.dirname(course.__file__))]\n"
+    "seen = [e for e in os.listdir('/tmp') if not any((k + '/').startswith(f'/tmp/{e}/') for k in kept)]\n"
     "print('TMP', seen, os.listdir('/dev/shm'), os.listdir('/var/tmp'))\n" + CUBE
 )
 # Tries the machine's own services (a PostgreSQL gradebook on loopback, ssh) and the internet.
