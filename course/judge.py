@@ -360,6 +360,27 @@ class Verdict:
     notes: list[str] = field(default_factory=list)
 
 
+@contextlib.contextmanager
+def in_folder(path):
+    """Run notebook code as a notebook runs: in ``path``, warnings not shown; its figures closed after."""
+    import warnings
+
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        os.chdir(old)
+        try:
+            import matplotlib.pyplot as plt
+
+            plt.close("all")
+        except ImportError:
+            pass
+
+
 class Judge:
     """The trusted namespace of one submission's test cells."""
 
@@ -386,24 +407,8 @@ class Judge:
             if not isinstance(self.ns.get(name), StudentFunction):
                 self.ns[name] = StudentFunction(self, name)
 
-    @contextlib.contextmanager
     def _context(self):
-        import warnings
-
-        old = os.getcwd()
-        os.chdir(self.workdir)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                yield
-        finally:
-            os.chdir(old)
-            try:
-                import matplotlib.pyplot as plt
-
-                plt.close("all")
-            except ImportError:
-                pass
+        return in_folder(self.workdir)
 
     def prepare(self, grade_id: str) -> None:
         """Run the fixtures that come before test ``grade_id`` (in the main thread)."""

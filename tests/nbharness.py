@@ -12,7 +12,6 @@ import contextlib
 import io
 import os
 import signal
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,22 +95,12 @@ def time_limit(seconds: float):
 @contextlib.contextmanager
 def notebook_context(assignment: str):
     """cwd = the notebook's folder, Agg backend, no warnings, output captured."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    old = os.getcwd()
-    os.chdir(ROOT / "source" / assignment)
-    sink = io.StringIO()
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        os.chdir(old)
-        try:
-            import matplotlib.pyplot as plt
+    from course.judge import in_folder
 
-            plt.close("all")
-        except ImportError:
-            pass
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    sink = io.StringIO()
+    with in_folder(ROOT / "source" / assignment), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        yield
 
 
 def run_in_process(assignment: str, nb=None) -> dict:
