@@ -336,6 +336,17 @@ def previous_db_url(course_dir: Path) -> str | None:
     return cfg.CourseDirectory.get("db_url") or None
 
 
+def _kernel_mode(fresh: bool) -> str:
+    from course import zygote
+
+    if fresh or not zygote.supported():
+        return "each started from scratch" + ("" if fresh else " (forking needs Linux)")
+    return (
+        "forked from one process per job that has imported ipykernel, NumPy, PyTorch, Matplotlib "
+        "(--fresh-kernels: from scratch)"
+    )
+
+
 def autograde(
     assignment: str,
     submissions: str | Path,
@@ -381,6 +392,7 @@ def autograde(
     try:
         course = grading.CourseDir(course_dir, repo, db_url)
         print(f"  gradebook: {summary._masked(course.db_url)}", file=out, flush=True)
+        print(f"  kernels: {_kernel_mode(fresh_kernels)}", file=out, flush=True)
         _sandbox_paths(course.path, repo, submissions, out)
         course.generate(assignment)
         ref = build_reference(course, assignment)

@@ -369,6 +369,31 @@ def test_cli_exit_status(course, tmp_path, capfd):
     assert "missing is neither a folder" in capfd.readouterr().err
 
 
+def test_fresh_kernels_grade_the_same_as_forked_ones(course, tmp_path, capfd):
+    """``--fresh-kernels`` reaches the kernels (nothing preloaded there) and changes no grade."""
+    from course import zygote
+    from course.cli import main
+
+    folder = tmp_path / "class"
+    probe = "import sys\nprint('PRELOADED', 'torch' in sys.modules)\n"
+    put(folder, "alice", answered(course["release"], **{**CORRECT, "square": probe + CORRECT["square"]}))
+    put(folder, "bob", answered(course["release"], square=probe + "def square(x):\n    return 2 * x"))
+    seen = {}
+    for mode, flags in (("forked", []), ("fresh", ["--fresh-kernels"])):
+        cd = tmp_path / mode
+        assert main(["autograde", TOPIC, str(folder), "--course-dir", str(cd), "--jobs", "2", *flags]) == 0
+        text = (cd / "autograded" / "alice" / TOPIC / NB).read_text()
+        seen[mode] = ("PRELOADED True" in text, "PRELOADED False" in text)
+        seen[mode + " scores"] = gradebook_scores(cd)
+        seen[mode + " says"] = capfd.readouterr().out
+    assert "kernels: each started from scratch" in seen["fresh says"]
+    assert "kernels: forked from one process per job" in seen["forked says"] or not zygote.supported()
+    assert seen["forked scores"] == seen["fresh scores"]
+    assert seen["forked scores"]["alice"]["test_square"] == 2 and seen["forked scores"]["bob"]["test_square"] == 0
+    assert seen["fresh"] == (False, True)
+    assert seen["forked"] == ((True, False) if zygote.supported() else (False, True))
+
+
 # -- PostgreSQL ------------------------------------------------------------------------------------
 def _pg_bin(name: str) -> str | None:
     found = shutil.which(name)
