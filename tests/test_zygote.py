@@ -129,7 +129,8 @@ def test_kernel_death_and_exit_statuses():
     with pytest.raises(DeadKernelError):
         _run("import os; os._exit(3)", fresh=False)
     with sandbox.Sandbox({}, "w") as box:
-        kernel = box.fork_kernel(["-f", "/nonexistent/kernel.json"])  # cannot write its connection file
+        (box.home / "a_file").write_text("")  # its connection file's folder is a file: no user can write there
+        kernel = box.fork_kernel(["-f", str(box.home / "a_file" / "kernel.json")])
         assert isinstance(kernel, zygote.ForkedKernel)
         assert kernel.wait(60) == 1  # an uncaught exception, as in python
         kernel = box.fork_kernel(["-f", str(box.home / "kernel.json")])
