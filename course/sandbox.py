@@ -240,6 +240,7 @@ def protect(*paths: Path) -> list[Path]:
 HOMES = Path("/var/lib/course-sandbox")  # where kernels' homes are mounted (not under the private /tmp)
 HOME_BYTES = 512 * 1024**2  # size of a kernel's home (a tmpfs): filling it fails with ENOSPC
 PRIVATE_TMP_BYTES = 64 * 1024**2  # size of each of the kernel's own /tmp, /var/tmp, /dev/shm
+KERNEL_UMASK = 0o077
 
 
 def _mounted_home(user) -> tuple[Path, bool]:
@@ -329,13 +330,23 @@ class Sandbox:
                 except OSError:
                     pass
 
-    def popen_kwargs(self) -> dict:
-        limits = self.limits
+    def kernel_limits(self) -> Limits:
         if self.user is None:  # the grader's own user: its other processes count against RLIMIT_NPROC
-            limits = replace(limits, processes=None)
-        kw = {"cwd": str(self.cwd), "env": kernel_env(self.home), "preexec_fn": limits.apply, "umask": 0o077}
-        if self.user is not None and not self.jailed:  # (jailed: course.jail drops to the user itself)
-            kw.update(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[])
+            return replace(self.limits, processes=None)
+        return self.limits
+
+    def switch_user(self) -> tuple[int, int] | None:
+        """(uid, gid) to drop to before the kernel runs; None when the jail does it, or no sandbox user."""
+        if self.user is not None and not self.jailed:
+            return self.user.pw_uid, self.user.pw_gid
+        return None
+
+    def popen_kwargs(self) -> dict:
+        kw = {"cwd": str(self.cwd), "env": kernel_env(self.home), "preexec_fn": self.kernel_limits().apply}
+        kw["umask"] = KERNEL_UMASK
+        user = self.switch_user()
+        if user is not None:
+            kw.update(user=user[0], group=user[1], extra_groups=[])
         return kw
 
     def jail_args(self) -> tuple[int, int, int, list[str]]:
@@ -363,16 +374,14 @@ class Sandbox:
         z = zygote.get(zygote_env())
         if z is None:
             return None
-        limits = self.limits if self.user is not None else replace(self.limits, processes=None)
-        user = (self.user.pw_uid, self.user.pw_gid) if self.user is not None and not self.jailed else None
         try:
             return z.spawn(
                 cwd=str(self.cwd),
                 env=kernel_env(self.home),
                 argv=argv,
-                umask=0o077,
-                limits=asdict(limits),
-                user=user,
+                umask=KERNEL_UMASK,
+                limits=asdict(self.kernel_limits()),
+                user=self.switch_user(),
                 jail=self.jail_args() if self.jailed else None,
             )
         except (OSError, zygote.ZygoteError) as exc:

@@ -197,14 +197,16 @@ def get(env: dict[str, str]) -> Zygote | None:
         return None
     if _zygote is not None and not _zygote.alive():
         _zygote = None
-    if _zygote is None:
-        try:
+    try:
+        if _zygote is None:
             _zygote = Zygote(env)
-            _zygote.wait_ready()
-        except (OSError, ZygoteError) as exc:
-            _failed = str(exc)
-            print(f"course: kernels start from scratch in this process ({exc})", file=sys.stderr)
-            _zygote = None
+        _zygote.wait_ready()  # (started here, or earlier by ``start``)
+    except (OSError, ZygoteError) as exc:
+        _failed = str(exc)
+        print(f"course: kernels start from scratch in this process ({exc})", file=sys.stderr)
+        if _zygote is not None:
+            _zygote.close()
+        _zygote = None
     return _zygote
 
 
@@ -221,10 +223,7 @@ def start(env: dict[str, str]) -> None:
 def _become_kernel(sock: socket.socket, req: dict) -> None:
     """In the forked child: turn into the submission's kernel (see the module docstring)."""
     sock.close()
-    os.setsid()
-    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.setsid()  # (signal dispositions are Python's defaults already: the zygote changes none)
     os.closerange(3, os.sysconf("SC_OPEN_MAX") if os.sysconf("SC_OPEN_MAX") > 0 else 1024)
     os.umask(req["umask"])
     from course.sandbox import Limits
