@@ -127,6 +127,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     actual: the student's value (array-like). expected: the reference value (array-like).
     Raises AssertionError with a diagnosis on a mismatch; returns None otherwise.
     """
+    _check_precision(name, actual)
     a = as_float_array(name, actual)
     e = as_float_array(f"{name} (expected)", expected)
     raw_dtype = getattr(actual, "dtype", type(actual).__name__)
@@ -172,6 +173,27 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     if cause:
         lines.append(f"  likely cause: {cause}")
     raise AssertionError("\n".join(lines))
+
+
+def _check_precision(name: str, actual) -> None:
+    """Refuse reduced-precision floats and complex numbers: the course computes in float64."""
+    dtype = getattr(actual, "dtype", None)
+    if not isinstance(dtype, np.dtype):
+        if isinstance(actual, complex):
+            dtype = np.dtype(complex)
+        else:
+            return
+    if dtype.kind == "f" and dtype.itemsize < 8:
+        raise AssertionError(
+            f"{name}: the answer has dtype {dtype} (about {7 if dtype.itemsize == 4 else 3} significant digits). "
+            "Compute in float64, NumPy's default: remove the .astype/np.float32 (or dtype=...) that lowers it."
+        )
+    if dtype.kind == "c":
+        raise AssertionError(
+            f"{name}: the answer is complex (dtype {dtype}); the expected value is real. A complex result "
+            "usually comes from np.sqrt or np.log of a negative number converted to complex, or np.linalg.eig "
+            "on a non-symmetric matrix: use np.linalg.eigh/svd for symmetric matrices, and real arithmetic."
+        )
 
 
 def check_equal(name: str, actual, expected) -> None:

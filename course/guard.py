@@ -3,7 +3,9 @@
 ``call_without_torch`` runs a student's function while a PyTorch dispatch mode watches
 every tensor operation (creation, arithmetic, ``backward``, ``torch.autograd.grad``,
 ``torch.func``...). If the function touched PyTorch at all, or returned a tensor, the check
-fails with a message that explains why: the exercise is to derive the formula.
+fails with a message that explains why: the exercise is to derive the formula. Every call also
+keeps the contract of :mod:`course.contracts` (arguments unchanged, no alias of an argument
+returned); ``call_answer`` is the same call with the contract's options and the guard optional.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-__all__ = ["call_without_torch", "UsedTorchError"]
+from course.contracts import checked_call
+
+__all__ = ["call_without_torch", "call_answer", "UsedTorchError"]
 
 
 class UsedTorchError(AssertionError):
@@ -37,21 +41,35 @@ def _message(name: str, what: str) -> str:
 
 
 def call_without_torch(name: str, fn, *args, **kwargs):
-    """Call ``fn(*args, **kwargs)`` and fail if it used PyTorch or returned a tensor.
+    """Call ``fn(*args, **kwargs)`` and fail if it used PyTorch, returned a tensor or broke the contract.
 
     name: the answer's name in messages (e.g. ``"logistic_gradient"``).
     Returns whatever ``fn`` returned. Any exception ``fn`` raises propagates unchanged.
     """
+    return call_answer(name, fn, args, kwargs)
+
+
+def call_answer(name: str, fn, args=(), kwargs=None, *, guard: bool = True, may_alias=False, mutates=()):
+    """``fn(*args, **kwargs)`` under the contract (``course.contracts``) and, with ``guard``, without PyTorch.
+
+    may_alias: True if the result may be a view of an argument, or the positions in a returned tuple
+    that may (a forward pass's cache). mutates: positions or keyword names of
+    arguments the function is documented to change in place. Returns what ``fn`` returned.
+    """
+    args, kwargs = tuple(args), dict(kwargs or {})
+    contract = {"may_alias": may_alias if isinstance(may_alias, bool) else list(may_alias), "mutates": list(mutates)}
     if hasattr(fn, "_course_call_guarded"):
-        # a function of the student's kernel (course.judge): the kernel runs it under this guard
-        result = fn._course_call_guarded(name, args, kwargs)
-        if _contains_tensor(result):
+        # a function of the student's kernel (course.judge): the kernel runs it under the guard and the contract
+        result = fn._course_call_guarded(name if guard else None, args, kwargs, contract=contract)
+        if guard and _contains_tensor(result):
             raise AssertionError(_message(name, "returned a torch.Tensor"))
         return result
+    if not guard:
+        return checked_call(name, fn, args, kwargs, **contract)
     recorder = _RecordTorchOps()
     try:
         with recorder:
-            result = fn(*args, **kwargs)
+            result = checked_call(name, fn, args, kwargs, **contract)
     except UsedTorchError:
         raise AssertionError(_message(name, f"uses PyTorch ({recorder.ops[0]})")) from None
     if recorder.ops:

@@ -137,8 +137,8 @@ class StudentFunction:
     def __call__(self, *args, **kwargs):
         return self._judge.session().call({"name": self.__name__}, args, kwargs)
 
-    def _course_call_guarded(self, guard: str, args, kwargs):
-        return self._judge.session().call({"name": self.__name__}, args, kwargs, guard=guard)
+    def _course_call_guarded(self, guard: str | None, args, kwargs, contract: dict | None = None):
+        return self._judge.session().call({"name": self.__name__}, args, kwargs, guard=guard, contract=contract)
 
     def __repr__(self):
         return f"<student's function {self.__name__}>"
@@ -166,8 +166,8 @@ class RemoteObject:
             raise TypeError(f"'{self._type}' object (from your code) is not callable")
         return self._session.call({"handle": self._key}, args, kwargs)
 
-    def _course_call_guarded(self, guard: str, args, kwargs):
-        return self._session.call({"handle": self._key}, args, kwargs, guard=guard)
+    def _course_call_guarded(self, guard: str | None, args, kwargs, contract: dict | None = None):
+        return self._session.call({"handle": self._key}, args, kwargs, guard=guard, contract=contract)
 
     def __getattr__(self, attr):
         if attr.startswith("__"):
@@ -212,7 +212,12 @@ class Session:
         key, type_name, is_callable = wire._list(body, 3)
         return RemoteObject(self, int(key), str(type_name)[:100], bool(is_callable))
 
-    def call(self, target: dict, args, kwargs, guard: str | None = None):
+    def call(self, target: dict, args, kwargs, guard: str | None = None, contract: dict | None = None):
+        """Call a function of the kernel; the kernel checks the guard and the contract (course.contracts).
+
+        contract: None for a plain call (as a plain call in-process, nothing is checked; changes to the
+        arguments are written back), else the options of ``course.contracts.checked_call``.
+        """
         self.calls += 1
         rid = self.calls
         args_tag = self.codec.encode(list(args))
@@ -229,10 +234,15 @@ class Session:
                 "args": args_tag,
                 "kwargs": kwargs_tag,
                 "guard": guard,
+                "contract": contract,
                 "errstate": errstate,
             }
         )
         reply = self._wait(rid)
+        if reply.get("contract"):
+            from course.contracts import ContractError
+
+            raise ContractError(str(reply["contract"])[:2000])
         if not reply.get("ok"):
             raise _student_exception(reply.get("error") or {})
         if "writeback" in reply:

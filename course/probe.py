@@ -101,8 +101,22 @@ class _Server:
             for k, v in (msg.get("errstate") or {}).items()
             if k in ("over", "invalid", "divide", "under") and v in modes
         }
-        with np.errstate(**errstate):
-            result, used_torch = self._run(fn, args, kwargs, guard)
+        contract = msg.get("contract")
+        options = None  # a plain call: no contract, as in-process
+        if isinstance(contract, dict):
+            options = {
+                "may_alias": _alias_option(contract.get("may_alias", False)),
+                "mutates": [m for m in contract.get("mutates") or [] if isinstance(m, (int, str))],
+            }
+        target = msg.get("target") or {}
+        name = str(guard or target.get("name") or "the function")
+        from course.contracts import ContractError
+
+        try:
+            with np.errstate(**errstate):
+                result, used_torch = self._run(fn, args, kwargs, guard, name, options)
+        except ContractError as exc:
+            return {"ok": False, "contract": str(exc)}
         reply = {"ok": True, "value": self.codec.encode(result) if used_torch is None else None}
         if used_torch is not None:
             reply["used_torch"] = used_torch
@@ -112,7 +126,14 @@ class _Server:
         return reply
 
     @staticmethod
-    def _run(fn, args, kwargs, guard):
+    def _run(fn, args, kwargs, guard, name, options):
+        from course.contracts import checked_call
+
+        def call():
+            if options is None:
+                return fn(*args, **kwargs)
+            return checked_call(name, fn, tuple(args), kwargs, **options)
+
         used_torch = None
         if guard:
             from course.guard import UsedTorchError, _RecordTorchOps
@@ -120,13 +141,13 @@ class _Server:
             recorder = _RecordTorchOps()
             try:
                 with recorder:
-                    result = fn(*args, **kwargs)
+                    result = call()
             except UsedTorchError:
                 result = None
             if recorder.ops:
                 used_torch = recorder.ops[0]
         else:
-            result = fn(*args, **kwargs)
+            result = call()
         return result, used_torch
 
     # -- objects that travel as handles ------------------------------------------------------
@@ -173,6 +194,12 @@ class _Server:
             if msg.get("op") == "end":
                 raise EOFError("the judge ended the session")
             self._answer(msg)
+
+
+def _alias_option(value):
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, int) and not isinstance(v, bool))
+    return bool(value)
 
 
 class _Callback:

@@ -1,0 +1,190 @@
+"""Property-based differential checks: the answer against the reference on its whole domain.
+
+A hidden test declares the *domain* of a graded function once, as a Hypothesis strategy that
+draws argument tuples (shapes with a 1 and non-square ones, integer and float inputs where the
+docstring allows them, extreme but valid magnitudes, exact ties and kinks), and compares the
+student's function with the reference solution (kept in the hidden test) on inputs drawn from it:
+
+    check_against_reference("softmax", softmax, softmax_ref_h, st.tuples(logits_h()))
+
+Every call goes through :func:`course.guard.call_answer` (no PyTorch, the contract of
+:mod:`course.contracts`). Grading stays deterministic and fast: Hypothesis is derandomized (the
+same inputs on every run and machine), keeps no example database, and draws a bounded number of
+examples. On a failure Hypothesis shrinks the input to a simple one, and the message shows it
+(shapes and values), what came back and the comparison's diagnosis.
+
+``COURSE_PROPERTY_SEED=N`` in the environment draws with seed N instead: the test suite uses it to
+show that correct answers pass whatever the draw.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.errors import FailedHealthCheck, Flaky, HypothesisException, Unsatisfiable
+from hypothesis.extra import numpy as hnp
+
+from course.checks import check_close, check_equal
+from course.contracts import snapshot
+from course.guard import call_answer
+
+__all__ = [
+    "check_against_reference",
+    "describe_args",
+    "dims",
+    "floats",
+    "values",
+    "DEFAULT_EXAMPLES",
+]
+
+DEFAULT_EXAMPLES = 40  # examples per check: enough to hit the edges of a declared domain, fast to grade
+
+
+class _Failure(Exception):
+    """Carries a failing example's own message through Hypothesis."""
+
+
+def dims(lo: int = 1, hi: int = 6):
+    """A dimension (number of rows, features, classes...) from ``lo`` to ``hi``; 1 comes up often."""
+    return st.integers(lo, hi)
+
+
+def floats(lo: float = -10.0, hi: float = 10.0, *, ties: bool = True):
+    """Finite float64 numbers in [lo, hi]; with ``ties``, small whole numbers (and 0) come up often."""
+    base = st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    if not ties:
+        return base
+    whole = sorted((float(v) for v in range(int(np.ceil(lo)), int(np.floor(hi)) + 1) if abs(v) <= 3), key=abs)
+    return st.one_of(st.sampled_from(whole), base) if whole else base
+
+
+def values(shape, lo: float = -10.0, hi: float = 10.0, *, integers: bool = True, ties: bool = True):
+    """Arrays of ``shape`` (a tuple or a strategy of tuples) with entries in [lo, hi].
+
+    integers: half of the draws are int64 arrays (a docstring that says "array of numbers" allows
+    ``np.arange``-style inputs). ties: repeated values and whole numbers come up often.
+    """
+    shape_st = shape if isinstance(shape, st.SearchStrategy) else st.just(tuple(shape))
+    float_arrays = shape_st.flatmap(lambda s: hnp.arrays(np.float64, s, elements=floats(lo, hi, ties=ties)))
+    if not integers or int(np.floor(hi)) < int(np.ceil(lo)):
+        return float_arrays
+    ints = st.integers(int(np.ceil(lo)), int(np.floor(hi)))
+    int_arrays = shape_st.flatmap(lambda s: hnp.arrays(np.int64, s, elements=ints))
+    return st.one_of(float_arrays, int_arrays)
+
+
+def describe_args(args, labels=None, width: int = 400) -> str:
+    """A compact description of an argument tuple: each argument's type, shape and values."""
+    lines = []
+    for k, a in enumerate(args):
+        label = labels[k] if labels and k < len(labels) else f"argument {k + 1}"
+        if isinstance(a, np.ndarray):
+            text = np.array2string(a, threshold=40, precision=6, max_line_width=100)
+            head = f"{label}: array of shape {a.shape}, dtype {a.dtype}"
+            lines.append(f"  {head} =\n    " + text.replace("\n", "\n    ")[:width])
+        else:
+            lines.append(f"  {label}: {a!r}"[:width])
+    return "\n".join(lines)
+
+
+def _default_compare(name: str, got, expected, rtol: float, atol: float) -> None:
+    if isinstance(expected, (tuple, list)) and not isinstance(expected, np.ndarray):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            raise AssertionError(
+                f"{name}: expected {len(expected)} results (a tuple), got {type(got).__name__}"
+                + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
+            )
+        for k, (g, e) in enumerate(zip(got, expected, strict=True)):
+            _default_compare(f"{name}[{k}]", g, e, rtol, atol)
+        return
+    if isinstance(expected, (bool, np.bool_, str)) or (
+        isinstance(expected, (int, np.integer)) and not isinstance(expected, bool)
+    ):
+        check_equal(name, got, expected)
+        return
+    scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
+    scale = scale if np.isfinite(scale) else 0.0
+    check_close(name, got, expected, rtol=rtol, atol=atol + rtol * scale)
+
+
+def check_against_reference(
+    name: str,
+    answer: Callable,
+    reference: Callable,
+    args,
+    *,
+    compare: Callable | None = None,
+    rtol: float = 1e-7,
+    atol: float = 1e-12,
+    max_examples: int = DEFAULT_EXAMPLES,
+    guard: bool = True,
+    may_alias: bool = False,
+    mutates=(),
+    labels=None,
+) -> None:
+    """Compare ``answer`` with ``reference`` on argument tuples drawn from the strategy ``args``.
+
+    name: the function's name in messages. answer: the student's function. reference: the
+    instructor's (called on copies of the same arguments). args: a strategy of argument tuples.
+    compare: ``compare(got, expected)`` raising AssertionError on a mismatch; by default
+    ``check_close`` entry by entry with ``rtol`` and ``atol + rtol * max|expected|`` (tuples of
+    results element by element, whole numbers and booleans exactly). guard, may_alias, mutates:
+    as in :func:`course.guard.call_answer`. labels: argument names for messages.
+    Returns None; raises AssertionError with the simplest failing input found.
+    """
+    state: dict = {}
+
+    def one(call_args):
+        call_args = tuple(call_args)
+        try:
+            expected = reference(*snapshot(call_args))
+        except Exception as exc:  # the domain drew an input the reference cannot take: a test bug
+            raise RuntimeError(f"test bug: the reference for {name} failed on a drawn input ({exc!r})") from exc
+        shown = snapshot(call_args)
+        try:
+            got = call_answer(name, answer, call_args, guard=guard, may_alias=may_alias, mutates=mutates)
+            if compare is not None:
+                compare(got, expected)
+            else:
+                _default_compare(f"{name}(...)", got, expected, rtol, atol)
+        except Exception as exc:
+            state["failure"] = (shown, exc)
+            raise _Failure() from None
+
+    test = given(args)(one)
+    test = settings(
+        max_examples=max_examples,
+        derandomize="COURSE_PROPERTY_SEED" not in os.environ,
+        database=None,
+        deadline=None,
+        verbosity=Verbosity.quiet,
+        suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        report_multiple_bugs=False,
+        print_blob=False,
+    )(test)
+    if "COURSE_PROPERTY_SEED" in os.environ:
+        test = hypothesis_seed(int(os.environ["COURSE_PROPERTY_SEED"]))(test)
+    try:
+        test()
+    except _Failure:
+        shown, exc = state["failure"]
+        what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AssertionError) else str(exc)
+        raise AssertionError(
+            f"{name} fails on an input its docstring allows (compared with the reference solution; "
+            f"the simplest failing input found):\n{describe_args(shown, labels)}\n{what}"
+        ) from None
+    except Flaky:
+        raise AssertionError(
+            f"{name} gave different results for the same input (does it use a global random generator "
+            "or keep state between calls?)"
+        ) from None
+    except (Unsatisfiable, FailedHealthCheck) as exc:
+        raise RuntimeError(f"test bug: the domain of {name} draws no valid input ({exc})") from None
+    except HypothesisException as exc:
+        raise RuntimeError(f"test bug in the property check of {name}: {exc}") from None

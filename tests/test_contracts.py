@@ -1,0 +1,118 @@
+"""The contract of every call (course.contracts) and the property checks (course.properties)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+from course.contracts import ContractError, checked_call
+from course.guard import call_answer, call_without_torch
+from course.properties import check_against_reference, dims, values
+
+
+def relu_ref(x):
+    return np.maximum(x, 0.0)
+
+
+def test_a_correct_call_passes_and_returns_the_result():
+    x = np.array([[-1.0, 2.0]])
+    np.testing.assert_array_equal(checked_call("relu", relu_ref, (x,)), [[0.0, 2.0]])
+
+
+@pytest.mark.parametrize(
+    "body, pattern",
+    [
+        (lambda x: x.__setitem__(x < 0, 0) or x.copy(), r"changed its argument `x` in place \(1 of 2 entries"),
+        (lambda x: x, r"shares memory with its argument `x`"),
+        (lambda x: x.T, r"shares memory with its argument `x`"),
+        (lambda x: (np.maximum(x, 0), x[:, :1]), r"shares memory"),
+    ],
+    ids=["in_place", "alias", "view", "alias_in_tuple"],
+)
+def test_contract_violations_are_named(body, pattern):
+    def relu(x):
+        return body(x)
+
+    with pytest.raises(ContractError, match=pattern):
+        call_without_torch("relu", relu, np.array([[-1.0, 2.0]]))
+
+
+def test_lists_dicts_and_keywords_are_compared_and_generators_may_advance():
+    def f(params, rng, *, scale):
+        params["w"][0] += 1
+        return rng.normal() * scale
+
+    with pytest.raises(ContractError, match=r"argument `params`.*entry \['w'\]"):
+        checked_call("f", f, ({"w": np.zeros(2)}, np.random.default_rng(0)), {"scale": 1.0})
+
+    def g(rng, out):
+        out.append(1)
+        return rng.normal()
+
+    with pytest.raises(ContractError, match=r"length changed from 0 to 1"):
+        checked_call("g", g, (np.random.default_rng(0), []))
+    checked_call("g", g, (np.random.default_rng(0), []), mutates=(1,))  # documented as updated in place
+
+
+def test_may_alias_positions_allow_a_cache():
+    def forward(x):
+        return x * 2, x  # the cache is the input itself
+
+    out, cache = call_answer("forward", forward, (np.ones(3),), may_alias=(1,))
+    assert cache is not None
+    with pytest.raises(ContractError):
+        call_answer("forward", lambda x: (x, x), (np.ones(3),), may_alias=(1,))
+
+
+def test_float32_and_complex_results_fail_check_close():
+    from course.checks import check_close
+
+    with pytest.raises(AssertionError, match="float32"):
+        check_close("y", np.ones(2, dtype=np.float32), np.ones(2))
+    with pytest.raises(AssertionError, match="complex"):
+        check_close("y", np.ones(2, dtype=complex), np.ones(2))
+
+
+DOMAIN = st.tuples(values(st.tuples(dims(), dims()), -1e3, 1e3))
+
+
+def test_property_check_passes_a_correct_alternative():
+    check_against_reference("relu", lambda x: np.where(x > 0, x, 0.0).astype(float), relu_ref, DOMAIN)
+
+
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (lambda x: np.where(x > 1, x, 0.0), r"relu\(\.\.\.\) does not match"),  # wrong only on (0, 1]
+        (lambda x: np.maximum(x, 0).astype(np.float32), "float32"),
+        (lambda x: np.maximum(x, 0.0)[:1], "shape"),  # wrong only with more than one row
+        (lambda x: np.maximum(x, 0.0, out=x) if x.dtype == float else np.maximum(x, 0.0), "in place|shares memory"),
+    ],
+)
+def test_property_check_finds_and_shrinks_a_counterexample(wrong, pattern):
+    with pytest.raises(AssertionError, match=pattern) as info:
+        check_against_reference("relu", wrong, relu_ref, DOMAIN)
+    message = str(info.value)
+    assert "the simplest failing input found" in message and "array of shape" in message
+
+
+def test_property_check_is_deterministic():
+    seen = []
+
+    def spy(x):
+        seen.append(x.copy())
+        return relu_ref(x)
+
+    check_against_reference("relu", spy, relu_ref, DOMAIN, max_examples=10)
+    first, seen[:] = list(seen), []
+    check_against_reference("relu", spy, relu_ref, DOMAIN, max_examples=10)
+    assert len(first) == len(seen) and all(np.array_equal(a, b) for a, b in zip(first, seen, strict=True))
+
+
+def test_a_reference_that_cannot_take_the_domain_is_a_test_bug():
+    def fussy(x):
+        raise ValueError("no")
+
+    with pytest.raises(RuntimeError, match="test bug"):
+        check_against_reference("relu", relu_ref, fussy, DOMAIN)
