@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup lint bench clean-venv
+.PHONY: demo test setup lint bench mutate seeds clean-venv
 
 demo: $(STAMP)
 	$(VENV)/bin/course demo
@@ -24,6 +24,15 @@ $(STAMP): pyproject.toml scripts/setup.sh
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# The automatic mutation run over every notebook's reference solutions (tests/mutation.py): a table
+# per notebook. `make test` runs it for the notebooks built with the method (tests/test_mutation.py).
+mutate: $(STAMP)
+	$(PY) tests/mutation.py $(TOPICS)
+
+# The reference passes the hidden tests whatever Hypothesis draws: 100 seeds (make test tries a few).
+seeds: $(STAMP)
+	COURSE_SEEDS=100 $(PY) -m pytest -q tests/test_seeds.py
 
 bench: $(STAMP)
 	$(PY) bench/notebooks.py

@@ -154,6 +154,16 @@ def load_mutants(assignment: str) -> dict[str, dict[str, str]]:
     return load_mutant_catalog(ROOT, assignment)
 
 
+def load_catalog(assignment: str, name: str):
+    """Another table of ``tests/mutants/<assignment>.py``: ``CORRECT`` (other correct implementations,
+    {function: {description: source}}) or ``EQUIVALENT`` ({mutant id: reason}); empty if absent."""
+    path = MUTANTS_DIR / f"{assignment}.py"
+    ns: dict = {}
+    if path.is_file():
+        exec(compile(path.read_text(), str(path), "exec"), ns)
+    return dict(ns.get(name, {}))
+
+
 @contextlib.contextmanager
 def substituted(ns: dict, source: str):
     """Define ``source`` (a mutant) in ``ns``; put the original names back afterwards."""

@@ -66,3 +66,27 @@ def test_mutant_loses_points(namespaces, assignment, function, description, judg
         f"mutant {description!r} of {function} passes every test cell that calls it "
         f"({[o.grade_id for o in outcomes]}): the hidden tests are too weak"
     )
+
+
+CORRECT_CASES = [
+    pytest.param(a, fn, desc, id=f"{a}:{fn}:{desc}")
+    for a in TOPICS
+    for fn, impls in nbharness.load_catalog(a, "CORRECT").items()
+    for desc in impls
+]
+
+
+@pytest.mark.parametrize("judged", [False, True], ids=["in_process", "judge"])
+@pytest.mark.parametrize("assignment,function,description", CORRECT_CASES)
+def test_correct_alternative_gets_full_marks(namespaces, assignment, function, description, judged):
+    """Other correct implementations the text allows (``CORRECT`` in the catalog) pass every test cell."""
+    ns = namespaces(assignment)
+    nb = nbharness.read(assignment)
+    source = nbharness.load_catalog(assignment, "CORRECT")[function][description]
+    assert function in nbharness.defined_functions(source), f"the alternative does not define {function}"
+    cells = nbharness.cells_testing(nb, function)
+    with nbharness.substituted(ns, source):
+        run = nbharness.run_test_cells_judged if judged else nbharness.run_test_cells
+        outcomes = run(assignment, ns, cells, seconds=60)
+    failed = [f"{o.grade_id}: {o.error}" for o in outcomes if not o.passed]
+    assert not failed, f"a correct {function} ({description}) loses points: {failed}"
