@@ -8,11 +8,60 @@ transpose, a constant factor such as a forgotten 1/m or 2.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import types
 
 import numpy as np
 
-__all__ = ["check_close", "check_equal", "check_true", "as_float_array"]
+__all__ = ["check_close", "check_equal", "check_true", "check_sequence", "as_float_array"]
+
+# Every function here sets ``__tracebackhide__``. IPython skips such frames in a traceback but
+# always shows the last one, where the error was raised; so the public checks raise a
+# ``CheckFailed``, whose ``_render_traceback_`` (which IPython and ipykernel call) leaves out
+# every hidden frame: in JupyterLab the student sees the test line and the diagnosis, not the
+# checker's source. Outside IPython it is an ordinary AssertionError.
+
+
+class CheckFailed(AssertionError):
+    """A failed check. An AssertionError, shown by IPython without the course's own frames."""
+
+    def _render_traceback_(self):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            raise RuntimeError("no IPython shell")  # IPython falls back to its usual traceback
+        kept, tb = [], self.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            hidden = tb.tb_frame.f_locals.get("__tracebackhide__", False)
+            if not hidden and not code.co_filename.endswith(("interactiveshell.py", "async_helpers.py")):
+                kept.append(tb)
+            tb = tb.tb_next
+        new = None
+        for t in reversed(kept):
+            new = types.TracebackType(new, t.tb_frame, t.tb_lasti, t.tb_lineno)
+        return shell.InteractiveTB.structured_traceback(type(self), self, new, tb_offset=0)
+
+
+CheckFailed.__name__ = CheckFailed.__qualname__ = "AssertionError"  # what a traceback and nbgrader print
+
+
+def _shown_as_check_failure(check):
+    """Re-raise an AssertionError from ``check`` as a CheckFailed (same message, no chained context)."""
+
+    @functools.wraps(check)
+    def wrapper(*args, **kwargs):
+        __tracebackhide__ = True
+        try:
+            return check(*args, **kwargs)
+        except CheckFailed:
+            raise
+        except AssertionError as exc:
+            raise CheckFailed(*exc.args) from None
+
+    return wrapper
 
 
 def _type_name(obj) -> str:
@@ -29,6 +78,7 @@ def as_float_array(name: str, value) -> np.ndarray:
     Subclasses of ndarray are converted to a plain ndarray, so no overridden ``__eq__`` or
     comparison can influence a check.
     """
+    __tracebackhide__ = True
     if value is None:
         raise AssertionError(f"{name}: got None. Did the function forget to `return` its result?")
     if isinstance(value, (bool, np.bool_)):
@@ -68,7 +118,10 @@ def _constant_ratio(actual: np.ndarray, expected: np.ndarray, rtol: float) -> fl
 
 def _name_factor(c: float) -> str:
     if abs(c + 1) < 1e-6:
-        return "every entry has the opposite sign: a sign flipped somewhere (e.g. y - p instead of p - y)"
+        return (
+            "every entry has the opposite sign: a sign flipped somewhere (e.g. y - p and p - y swapped: "
+            "p - y is the gradient of a loss you minimise, y - p of an objective you maximise)"
+        )
     for k, why in ((2, "a factor of 2 (the derivative of a square, a ½ in the loss, or 1/m with m = 2)"),):
         if abs(c - k) < 1e-6 * k:
             return f"every entry is {k} times too large: {why}"
@@ -120,6 +173,7 @@ def _shape_hint(actual: np.ndarray, expected: np.ndarray) -> str | None:
     return None
 
 
+@_shown_as_check_failure
 def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """Assert that ``actual`` equals ``expected`` within ``|a - e| <= atol + rtol * |e|``.
 
@@ -127,6 +181,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     actual: the student's value (array-like). expected: the reference value (array-like).
     Raises AssertionError with a diagnosis on a mismatch; returns None otherwise.
     """
+    __tracebackhide__ = True
     _check_precision(name, actual)
     a = as_float_array(name, actual)
     e = as_float_array(f"{name} (expected)", expected)
@@ -177,6 +232,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
 
 def _check_precision(name: str, actual) -> None:
     """Refuse reduced-precision floats and complex numbers: the course computes in float64."""
+    __tracebackhide__ = True
     dtype = getattr(actual, "dtype", None)
     if not isinstance(dtype, np.dtype):
         if isinstance(actual, complex):
@@ -196,12 +252,16 @@ def _check_precision(name: str, actual) -> None:
         )
 
 
+@_shown_as_check_failure
 def check_equal(name: str, actual, expected) -> None:
     """Assert exact equality of integers, tuples of integers, strings or booleans.
 
     For counts and shapes (parameter counts, output sizes). Numbers are compared as Python
     ints after checking they are whole; a mismatch names the ratio or difference.
     """
+    __tracebackhide__ = True
+    if actual is None:
+        raise AssertionError(f"{name}: got None. Did the function forget to `return` its result?")
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
             raise AssertionError(
@@ -234,8 +294,33 @@ def check_equal(name: str, actual, expected) -> None:
     raise AssertionError(msg)
 
 
+@_shown_as_check_failure
+def check_sequence(name: str, value, length: int, what: str = "") -> tuple:
+    """Assert that a function returned a tuple or list of ``length`` items, and return it as a tuple.
+
+    Tests call it before they unpack or index a result (``a, b = check_sequence(...)``), so that a
+    missing ``return`` or a single number where a pair was promised fails with a message instead
+    of a ``TypeError`` in the test's own code. what: the items, e.g. ``"(height, width)"``.
+    """
+    __tracebackhide__ = True
+    if value is None:
+        raise AssertionError(f"{name}: got None. Did the function forget to `return` its result?")
+    if not isinstance(value, (tuple, list)) or len(value) != length:
+        if isinstance(value, (tuple, list)):
+            got = f"a {_type_name(value)} of length {len(value)}"
+        elif isinstance(value, (numbers.Number, str)):
+            got = f"{value!r} (type {_type_name(value)})"
+        else:
+            got = f"an object of type {_type_name(value)}"
+        items = f" {what}" if what else ""
+        raise AssertionError(f"{name}: expected a tuple of {length} items{items}, got {got}.")
+    return tuple(value)
+
+
+@_shown_as_check_failure
 def check_true(name: str, condition, explanation: str) -> None:
     """Assert a property; ``explanation`` says what should hold and why it matters."""
+    __tracebackhide__ = True
     if not isinstance(condition, (bool, np.bool_)):
         raise AssertionError(f"{name}: the check expected True/False, got {_type_name(condition)}")
     if not bool(condition):

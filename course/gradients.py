@@ -134,6 +134,7 @@ def check_gradient(
     At least one oracle is required; with both, they must agree with each other first.
     Returns None (so that, as the last line of a test cell, it prints nothing into the feedback).
     """
+    __tracebackhide__ = True  # IPython leaves this frame out: the student sees the test line and the message
     if f_numpy is None and f_torch is None:
         raise ValueError("check_gradient needs f_numpy, f_torch or both")
     args = list(args)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course.checks import as_float_array, check_close, check_equal, check_true
+from course.checks import CheckFailed, as_float_array, check_close, check_equal, check_sequence, check_true
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(7, 3))
@@ -144,3 +144,95 @@ def test_relative_error_against_zero_is_not_a_huge_number():
     assert "undefined, every expected entry is 0" in msg and "e+300" not in msg
     msg = message(check_close, "g", np.array([1.0, 5.0]), np.array([0.0, 2.0]))
     assert "largest relative error 1.500e+00 at index (1,)" in msg
+
+
+def test_sign_flip_cause_is_worded_for_both_directions():
+    """A flipped sign is not always 'y - p instead of p - y': for a maximised objective y - p is right."""
+    msg = message(check_close, "dJ/dw", -GRAD, GRAD)
+    assert "opposite sign" in msg
+    assert "minimise" in msg and "maximise" in msg
+    assert "y - p instead of p - y" not in msg
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda: check_close("h", None, np.ones(3)),
+        lambda: check_equal("output shape", None, (29, 29, 32)),
+        lambda: check_equal("parameter count", None, 896),
+        lambda: check_sequence("conv_output_shape(...)", None, 3),
+    ],
+)
+def test_a_forgotten_return_is_named(check):
+    msg = message(check)
+    assert "got None" in msg and "forget to `return`" in msg
+
+
+def test_an_int_where_a_tuple_is_expected_fails_with_a_message_not_a_type_error():
+    msg = message(check_equal, "output shape", 29, (29, 29, 32))
+    assert "expected a sequence of length 3" in msg and "got 29" in msg
+    msg = message(check_sequence, "conv_output_shape(...)", 29, 3, "(height, width, channels)")
+    assert "expected a tuple of 3 items (height, width, channels)" in msg and "got 29 (type int)" in msg
+    msg = message(check_sequence, "beam_search(...)", [1, 2, 3], 2)
+    assert "a list of length 3" in msg
+    assert check_sequence("pair", [1, 2], 2) == (1, 2)
+    with pytest.raises(AssertionError):
+        check_sequence("pair", np.array([1, 2]), 2)  # an array is not the promised tuple
+
+
+def test_failures_are_assertion_errors_named_assertion_error():
+    with pytest.raises(AssertionError) as info:
+        check_true("p", False, "it should hold")
+    assert type(info.value).__name__ == "AssertionError"  # what nbgrader's feedback prints as ename
+    assert isinstance(info.value, CheckFailed)
+
+
+def _ipython_traceback(cell: str) -> str:
+    """The traceback text a real IPython shell (the kernel JupyterLab talks to) shows for ``cell``."""
+    import re
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shown: list[str] = []
+    old = shell._showtraceback
+    shell._showtraceback = lambda etype, evalue, stb: shown.append("\n".join(stb))
+    try:
+        result = shell.run_cell(cell)
+    finally:
+        shell._showtraceback = old
+    assert result.error_in_exec is not None and shown
+    return re.sub(r"\x1b\[[0-9;]*m", "", shown[-1])
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "from course.checks import check_close\ncheck_close('dJ/dw', [1.0, 2.0], [1.0, 3.0])",
+        "from course.checks import check_equal\ncheck_equal('output shape', 29, (29, 29, 32))",
+        "from course.checks import check_close\ncheck_close('h', None, 1.0)",
+        "import numpy as np\nfrom course.gradients import check_gradient\n"
+        "check_gradient('dJ/dw', lambda w: -2 * w, [np.array([1.0, 2.0])], f_numpy=lambda w: float(w @ w))",
+    ],
+)
+def test_ipython_traceback_shows_the_test_line_and_message_without_course_frames(cell):
+    text = _ipython_traceback(cell)
+    last_line = cell.splitlines()[-1]
+    assert last_line[:30] in text  # the test line
+    assert "AssertionError: " in text  # and the diagnosis
+    assert "course/checks.py" not in text and "course/gradients.py" not in text, text
+    assert "skipping hidden" not in text
+    assert "test bug" not in text  # the oracle-disagreement branch's source is not quoted
+
+
+def test_ipython_traceback_still_shows_the_students_own_frames():
+    cell = (
+        "from course.checks import check_close\n"
+        "def my_answer(x):\n"
+        "    return [v * 2 for v in x]\n"
+        "check_close('2x', my_answer([1.0, 2.0]), [2.0, 5.0])"
+    )
+    assert "check_close('2x'" in _ipython_traceback(cell)
+    cell = "def broken(x):\n    return x + undefined_name\nbroken(1)"
+    text = _ipython_traceback(cell)
+    assert "NameError" in text and "undefined_name" in text
