@@ -116,3 +116,32 @@ def test_a_reference_that_cannot_take_the_domain_is_a_test_bug():
 
     with pytest.raises(RuntimeError, match="test bug"):
         check_against_reference("relu", relu_ref, fussy, DOMAIN)
+
+
+METHOD_TOPICS = ["01_linear_regression", "02_logistic_softmax", "03_backprop"]
+
+
+@pytest.mark.parametrize("topic", METHOD_TOPICS)
+def test_every_call_of_an_answer_goes_through_the_contract(topic):
+    """Test cells call graded functions only through call_answer / call_without_torch / check_gradient /
+    check_against_reference (which check the contract), or inside a helper that is itself handed to one."""
+    import ast
+
+    import nbharness
+
+    nb = nbharness.read(topic)
+    graded = set(nbharness.graded_functions(nb))
+    direct = []
+    for cell in nbharness.test_cells(nb):
+        tree = ast.parse(cell.source)
+        inside = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                inside |= {id(n) for n in ast.walk(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in graded:
+                if id(node) not in inside:
+                    direct.append(
+                        f"{nbharness.nbgrader_meta(cell)['grade_id']}: {node.func.id}(...) line {node.lineno}"
+                    )
+    assert not direct, f"direct calls that skip the contract: {direct}"
