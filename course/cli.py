@@ -77,7 +77,8 @@ def cmd_grade(args) -> int:
 def cmd_demo(args) -> int:
     from course.demo import run_demo
 
-    return run_demo(workdir=Path(args.workdir) if args.workdir else None, topics=_topics(args.topics))
+    topics = _topics(args.topics) if args.topics else None  # None: the first topic only (about a minute)
+    return run_demo(workdir=Path(args.workdir) if args.workdir else None, topics=topics)
 
 
 def cmd_clean(args) -> int:

@@ -100,6 +100,10 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
         print("No notebooks in source/ yet: add one (see README, 'Adding a topic').")
         return 1
     workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="course-demo-"))
+    print(
+        f"The course demo for {', '.join(topics)}: about 1-2 minutes per topic on a 2-core machine "
+        "(`course demo 01 02 ...` picks other topics).\n"
+    )
     print(f"== 1. Release: regenerating release/ from source/ with nbgrader ({', '.join(topics)})")
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         for topic in topics:

@@ -129,3 +129,17 @@ def test_demo_end_to_end(tmp_path, capsys):
     for student in ("reference", "untouched", "typical_mistakes"):
         assert (tmp_path / "course" / "feedback" / student).is_dir()
         assert (tmp_path / "class-course" / "feedback" / student).is_dir()
+
+
+
+def test_demo_without_topics_runs_the_first_topic_only(monkeypatch):
+    """`make demo` promises one topic: with no topic named the demo gets run_demo's default (the first
+    topic), not every topic; a named topic is passed on."""
+    import course.demo
+    from course import cli
+
+    calls = []
+    monkeypatch.setattr(course.demo, "run_demo", lambda workdir=None, topics=None: calls.append(topics) or 0)
+    assert cli.main(["demo"]) == 0
+    assert cli.main(["demo", "02"]) == 0
+    assert calls == [None, ["02_logistic_softmax"]]
