@@ -44,7 +44,9 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.nbgrader_ext.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "course.mathml.RenderMath",  # math as MathML: the page reads the same without internet
 ]
+c.HTMLExporter.extra_template_basedirs = __import__("course.mathml").mathml.template_basedirs()  # no MathJax CDN
 
 # The learner's "check my work" cell (grade_id ending in _check_my_work) grades the notebook
 # against these hidden tests; the autograder blanks it before running the notebook, so grading
