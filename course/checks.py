@@ -14,7 +14,7 @@ import types
 
 import numpy as np
 
-__all__ = ["check_close", "check_equal", "check_true", "check_sequence", "as_float_array"]
+__all__ = ["check_close", "check_equal", "check_true", "check_sequence", "check_prerequisite", "as_float_array"]
 
 # Every function here sets ``__tracebackhide__``. IPython skips such frames in a traceback but
 # always shows the last one, where the error was raised; so the public checks raise a
@@ -315,6 +315,29 @@ def check_sequence(name: str, value, length: int, what: str = "") -> tuple:
         items = f" {what}" if what else ""
         raise AssertionError(f"{name}: expected a tuple of {length} items{items}, got {got}.")
     return tuple(value)
+
+
+@_shown_as_check_failure
+def check_prerequisite(answer: str, where: str, check) -> None:
+    """Before a test that builds on an earlier answer: run ``check`` (a small test of that answer).
+
+    answer: the earlier function, e.g. ``"conv_output_size"``. where: where it is asked, e.g.
+    ``"Question 3"``. check: a function of no arguments that calls the check helpers.
+    On a failure the message says to fix that answer first, so one mistake is not hunted in
+    several cells.
+    """
+    __tracebackhide__ = True
+    try:
+        check()
+    except AssertionError as exc:
+        raise AssertionError(
+            f"this test uses your {answer} ({where}), and {answer} fails its own check; fix it first, "
+            f"then run this cell again.\n  {answer}: {exc}"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 (an error inside the earlier answer)
+        raise AssertionError(
+            f"this test uses your {answer} ({where}), which raised {type(exc).__name__}: {exc}. Fix it first."
+        ) from None
 
 
 @_shown_as_check_failure

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 import torch
 
-from course.checks import CheckFailed, as_float_array, check_close, check_equal, check_sequence, check_true
+from course.checks import (
+    CheckFailed,
+    as_float_array,
+    check_close,
+    check_equal,
+    check_prerequisite,
+    check_sequence,
+    check_true,
+)
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(7, 3))
@@ -236,3 +244,20 @@ def test_ipython_traceback_still_shows_the_students_own_frames():
     cell = "def broken(x):\n    return x + undefined_name\nbroken(1)"
     text = _ipython_traceback(cell)
     assert "NameError" in text and "undefined_name" in text
+
+
+def test_a_test_that_builds_on_an_earlier_answer_says_to_fix_that_one_first():
+    def conv_output_size(n, k, s, p):
+        return (n - k + 2 * p) // s  # forgot the + 1
+
+    msg = message(
+        check_prerequisite,
+        "conv_output_size",
+        "Question 3",
+        lambda: check_equal("n_out", conv_output_size(32, 5, 1, 0), 28),
+    )
+    assert msg.startswith("this test uses your conv_output_size (Question 3)") and "fix it first" in msg
+    assert "expected 28, got 27" in msg  # and why
+    msg = message(check_prerequisite, "rnn_forward", "Question 8", lambda: 1 / 0)
+    assert "raised ZeroDivisionError" in msg
+    check_prerequisite("conv_output_size", "Question 3", lambda: check_equal("n_out", 28, 28))  # passes silently
