@@ -8,13 +8,22 @@ transpose, a constant factor such as a forgotten 1/m or 2.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import types
 
 import numpy as np
 
-__all__ = ["check_close", "check_equal", "check_true", "check_sequence", "check_prerequisite", "as_float_array"]
+__all__ = [
+    "check_close",
+    "check_equal",
+    "check_true",
+    "check_sequence",
+    "check_prerequisite",
+    "builds_on",
+    "as_float_array",
+]
 
 # Every function here sets ``__tracebackhide__``. IPython skips such frames in a traceback but
 # always shows the last one, where the error was raised; so the public checks raise a
@@ -338,6 +347,22 @@ def check_prerequisite(answer: str, where: str, check) -> None:
         raise AssertionError(
             f"this test uses your {answer} ({where}), which raised {type(exc).__name__}: {exc}. Fix it first."
         ) from None
+
+
+@contextlib.contextmanager
+def builds_on(answer: str, where: str, check):
+    """A test block that may build on an earlier answer (the student may or may not reuse it).
+
+    If the block fails and the earlier answer fails ``check`` too, the failure says to fix that
+    answer first (``check_prerequisite``); if the earlier answer passes, the block's own failure
+    is shown. A correct answer written without the earlier one never pays for it.
+    """
+    __tracebackhide__ = True
+    try:
+        yield
+    except AssertionError:
+        check_prerequisite(answer, where, check)
+        raise
 
 
 @_shown_as_check_failure

@@ -9,6 +9,7 @@ import torch
 from course.checks import (
     CheckFailed,
     as_float_array,
+    builds_on,
     check_close,
     check_equal,
     check_prerequisite,
@@ -261,3 +262,26 @@ def test_a_test_that_builds_on_an_earlier_answer_says_to_fix_that_one_first():
     msg = message(check_prerequisite, "rnn_forward", "Question 8", lambda: 1 / 0)
     assert "raised ZeroDivisionError" in msg
     check_prerequisite("conv_output_size", "Question 3", lambda: check_equal("n_out", 28, 28))  # passes silently
+
+
+def test_builds_on_names_the_earlier_answer_only_when_it_fails():
+    def out_size(n, k, s, p):
+        return (n - k + 2 * p) // s  # wrong
+
+    def table_using_it():
+        check_equal("table row 0 height", out_size(32, 5, 1, 0), 28)
+
+    def out_size_check():
+        check_equal("n_out", out_size(32, 5, 1, 0), 28)
+
+    with pytest.raises(AssertionError) as info:
+        with builds_on("conv_output_size", "Question 2.1", out_size_check):
+            table_using_it()
+    assert str(info.value).startswith("this test uses your conv_output_size (Question 2.1)")
+    # the earlier answer is right: the block's own message, unchanged
+    with pytest.raises(AssertionError) as info:
+        with builds_on("conv_output_size", "Question 2.1", lambda: None):
+            check_equal("table row 0 height", 27, 28)
+    assert str(info.value).startswith("table row 0 height: expected 28, got 27")
+    with builds_on("conv_output_size", "Question 2.1", out_size_check):  # a passing block never runs the check
+        pass
