@@ -460,3 +460,30 @@ def cross_validation_error(X, y, folds, fit):
 """,
     },
 }
+
+# Mutants of the automatic run (tests/mutation.py) that compute the same thing on the whole declared domain.
+EQUIVALENT = {
+    "gram_condition_number: line 8: swapped with the next statement: `m, d = X.shape`": (
+        "the two statements are independent (reading X.shape and computing the singular values), so their order "
+        "cannot change the result"
+    ),
+    "gradient_descent: line 10: dropped the right operand: `y - X @ w`": (
+        "this line records the loss at w_0 = 0, where X @ w is exactly 0, so sum(y ** 2) is the same number"
+    ),
+    "gradient_descent: line 10: operator Sub -> Add: `y - X @ w`": (
+        "this line records the loss at w_0 = 0, where X @ w is exactly 0, so y + X @ w equals y - X @ w bit for bit"
+    ),
+    "gradient_descent: line 14: array -> asarray: `np.array(losses)`": (
+        "losses is a Python list built in the function, so np.asarray makes a new float64 array exactly like "
+        "np.array does"
+    ),
+    "gaussian_nll: line 9: constant 0 -> -1: `0`": (
+        "y is 1-D by the docstring (shape (m,)), so y.shape[-1] and y.shape[0] are both m"
+    ),
+    "gaussian_nll: line 9: swapped with the next statement: `m = y.shape[0]`": (
+        "the two statements are independent (m and the residuals), so their order cannot change the result"
+    ),
+    "noise_variance_mle: line 8: constant 0 -> -1: `0`": (
+        "y is 1-D by the docstring (shape (m,)), so y.shape[-1] and y.shape[0] are both m"
+    ),
+}
