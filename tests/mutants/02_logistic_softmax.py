@@ -627,3 +627,62 @@ def multiclass_hinge_grad(O, Y):
 ''',
     },
 }
+
+# Mutants of tests/mutation.py that compute the same thing on every input the docstrings allow.
+_SAME_ROWS = "c has shape (n, 1): c[:, -1] is the same column as c[:, 0]"
+_ONE_D = "x is one-dimensional (d,), so x.shape[-1] == x.shape[0]"
+_FILLED = "every entry of the array is assigned before it is returned, so its initial values never matter"
+_INDEPENDENT = "the two statements do not read what the other writes (and f, grad_f are pure): order is irrelevant"
+_CORRECT_COLUMN = (
+    "the correct class's margin o_y - o_y + 1 is exactly 1 > 0, so whatever `active` holds in the correct column "
+    "cancels in active - Y * sum(active): that entry is minus the number of violators either way"
+)
+EQUIVALENT = {
+    "sigmoid: line 8: GtE -> Gt: `a >= 0`": "at a = 0 both branches give 1 / (1 + 1) = 1 / 2 = e / (1 + e) with e = 1",
+    "logistic_nll: line 9: swapped the first two arguments of logaddexp: `np.logaddexp(0.0, a)`": (
+        "logaddexp is symmetric: log(e^0 + e^a) = log(e^a + e^0)"
+    ),
+    "gaussian_log_odds_params: line 8: swapped with the next statement: `w = np.linalg.solve(Sigma, mu1 - mu0)`": (
+        _INDEPENDENT
+    ),
+    "cross_entropy: line 8: constant 0 -> -1: `0`": _SAME_ROWS,
+    "reference_class_log_likelihood: line 9: constant 0 -> -1: `0`": _SAME_ROWS,
+    "forward_difference: line 8: zeros -> ones: `np.zeros(x.shape[0])`": _FILLED,
+    "forward_difference: line 8: constant 0 -> -1: `0`": _ONE_D,
+    "forward_difference: line 9: constant 0 -> -1: `0`": _ONE_D,
+    "forward_difference: line 7: swapped with the next statement: `f_x = f(x)`": _INDEPENDENT,
+    "central_difference: line 7: zeros -> ones: `np.zeros(x.shape[0])`": _FILLED,
+    "central_difference: line 7: constant 0 -> -1: `0`": _ONE_D,
+    "central_difference: line 8: constant 0 -> -1: `0`": _ONE_D,
+    "central_difference: line 10: swapped with the next statement: `x_plus[i] += eps`": (
+        "x_plus and x_minus are separate copies: stepping one before the other changes nothing"
+    ),
+    "difference_errors: line 9: array -> asarray: `np.array([np.max(np.abs(forward_difference(f, x, eps) - exac`": (
+        "the argument is a new list, so np.asarray makes a new array just as np.array does"
+    ),
+    "difference_errors: line 10: array -> asarray: `np.array([np.max(np.abs(central_difference(f, x, eps) - exac`": (
+        "the argument is a new list, so np.asarray makes a new array just as np.array does"
+    ),
+    "difference_errors: line 9: swapped with the next statement: `errors_forward = np.array([np.max(np.abs(forward_difference(`": (  # noqa: E501
+        _INDEPENDENT
+    ),
+    "optimal_eps: line 8: swapped with the next statement: `eps_forward = 2.0 * math.sqrt(delta * F / M2)`": _INDEPENDENT,  # noqa: E501
+    "gradient_check: line 10: swapped the first two arguments of max: `max(1e-08, np.max(np.abs(g)) + np.max(np.abs(g_num)))`": (  # noqa: E501
+        "max of two finite numbers does not depend on their order (gradients are finite on the declared domain)"
+    ),
+    "gradient_check: line 8: swapped with the next statement: `g = np.asarray(grad_f(x), dtype=float)`": _INDEPENDENT,
+    "train_logistic_gd: line 9: zeros -> ones: `np.zeros(num_epochs)`": _FILLED,
+    "train_logistic_gd: line 7: swapped with the next statement: `n = X.shape[0]`": _INDEPENDENT,
+    "train_logistic_gd: line 8: swapped with the next statement: `w = np.zeros(X.shape[1])`": _INDEPENDENT,
+    "train_softmax_gd: line 8: zeros -> ones: `np.zeros(num_epochs)`": _FILLED,
+    "train_softmax_gd: line 7: swapped with the next statement: `W = np.zeros((Y.shape[1], X.shape[1]))`": _INDEPENDENT,
+    "train_softmax_gd: line 11: swapped with the next statement: `losses[t] = cross_entropy(O, Y)`": (
+        "both statements use the logits O computed before them, so the loss is still the one before the update"
+    ),
+    "multiclass_hinge: line 7: swapped the first two arguments of maximum: `np.maximum(0.0, O - correct + 1.0)`": (
+        "np.maximum is symmetric in its two arguments"
+    ),
+    "multiclass_hinge_grad: line 7: dropped the right operand: `(O - correct + 1.0 > 0) * (1.0 - Y)`": _CORRECT_COLUMN,
+    "multiclass_hinge_grad: line 7: operator Sub -> Add: `1.0 - Y`": _CORRECT_COLUMN,
+    "multiclass_hinge_grad: line 7: dropped the right operand: `1.0 - Y`": _CORRECT_COLUMN,
+}
