@@ -487,3 +487,271 @@ EQUIVALENT = {
         "y is 1-D by the docstring (shape (m,)), so y.shape[-1] and y.shape[0] are both m"
     ),
 }
+
+# Other correct implementations the text allows: each must get full marks on every test cell of its function.
+CORRECT = {
+    "add_bias_column": {
+        "np.hstack with a (m, 1) column of ones": """
+def add_bias_column(X):
+    return np.hstack([np.ones((X.shape[0], 1)), X])
+""",
+        "preallocated array of ones, X copied into columns 1..d": """
+def add_bias_column(X):
+    X1 = np.ones((X.shape[0], X.shape[1] + 1))
+    X1[:, 1:] = X
+    return X1
+""",
+        "np.insert (keeps an int X int)": """
+def add_bias_column(X):
+    return np.insert(X, 0, 1, axis=1)
+""",
+    },
+    "least_squares_loss": {
+        "squared norm of the residual": """
+def least_squares_loss(w, X, y):
+    return float(np.linalg.norm(y - X @ w) ** 2)
+""",
+        "a loop over samples": """
+def least_squares_loss(w, X, y):
+    total = 0.0
+    for i in range(X.shape[0]):
+        total += (y[i] - X[i] @ w) ** 2
+    return total
+""",
+        "sum of (X w - y)^2": """
+def least_squares_loss(w, X, y):
+    return np.sum((X @ w - y) ** 2)
+""",
+    },
+    "least_squares_gradient": {
+        "expanded: 2 (X^T X w - X^T y)": """
+def least_squares_gradient(w, X, y):
+    return 2 * (X.T @ X @ w - X.T @ y)
+""",
+        "a loop over samples (chain rule per sample)": """
+def least_squares_gradient(w, X, y):
+    g = np.zeros(X.shape[1])
+    for i in range(X.shape[0]):
+        g += -2.0 * (y[i] - X[i] @ w) * X[i]
+    return g
+""",
+    },
+    "least_squares_closed_form": {
+        "np.linalg.lstsq": """
+def least_squares_closed_form(X, y):
+    return np.linalg.lstsq(X, y, rcond=None)[0]
+""",
+        "QR factorisation: R w = Q^T y": """
+def least_squares_closed_form(X, y):
+    Q, R = np.linalg.qr(X)
+    return np.linalg.solve(R, Q.T @ y)
+""",
+    },
+    "gram_condition_number": {
+        "eigenvalues of X^T X (guarding m < d and a zero eigenvalue)": """
+def gram_condition_number(X):
+    m, d = X.shape
+    if m < d:
+        return np.inf
+    e = np.linalg.eigvalsh(X.T @ X)
+    if e[0] <= 0.0:
+        return np.inf
+    return float(e[-1] / e[0])
+""",
+        "np.linalg.cond(X) squared, with the m < d case first": """
+def gram_condition_number(X):
+    if X.shape[0] < X.shape[1]:
+        return np.inf
+    return float(np.linalg.cond(X) ** 2)
+""",
+        "squares the singular values first, checks the minimum": """
+def gram_condition_number(X):
+    m, d = X.shape
+    s2 = np.linalg.svd(X, compute_uv=False) ** 2
+    if m < d or s2.min() == 0:
+        return float("inf")
+    return float(s2.max() / s2.min())
+""",
+    },
+    "is_rank_deficient": {
+        "singular values against a relative tolerance": """
+def is_rank_deficient(X):
+    m, d = X.shape
+    if m < d:
+        return True
+    s = np.linalg.svd(X, compute_uv=False)
+    return bool(s[-1] <= 1e-10 * s[0])
+""",
+        "rank of X^T X": """
+def is_rank_deficient(X):
+    return bool(np.linalg.matrix_rank(X.T @ X) < X.shape[1])
+""",
+    },
+    "ridge_closed_form": {
+        "least squares on the augmented system [X; sqrt(lam) I] w = [y; 0]": """
+def ridge_closed_form(X, y, lam):
+    d = X.shape[1]
+    A = np.vstack([X, np.sqrt(lam) * np.eye(d)])
+    b = np.concatenate([y, np.zeros(d)])
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+""",
+        "the dual form X^T (X X^T + lam I)^-1 y (an m x m solve)": """
+def ridge_closed_form(X, y, lam):
+    return X.T @ np.linalg.solve(X @ X.T + lam * np.eye(X.shape[0]), y)
+""",
+        "through the thin SVD": """
+def ridge_closed_form(X, y, lam):
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    return Vt.T @ (s / (s**2 + lam) * (U.T @ y))
+""",
+    },
+    "ridge_with_bias": {
+        "centre features and targets, ridge without a bias, then w_0 = ybar - xbar^T w": """
+def ridge_with_bias(X1, y, lam):
+    Z = X1[:, 1:]
+    z_mean, y_mean = Z.mean(axis=0), y.mean()
+    Zc = Z - z_mean
+    w = np.linalg.solve(Zc.T @ Zc + lam * np.eye(Z.shape[1]), Zc.T @ (y - y_mean))
+    return np.concatenate([[y_mean - z_mean @ w], w])
+""",
+        "penalty matrix built with np.diag": """
+def ridge_with_bias(X1, y, lam):
+    d1 = X1.shape[1]
+    penalty = np.diag(np.r_[0.0, lam * np.ones(d1 - 1)])
+    return np.linalg.solve(X1.T @ X1 + penalty, X1.T @ y)
+""",
+    },
+    "shrinkage_factors": {
+        "1 - lam / (sigma^2 + lam)": """
+def shrinkage_factors(sigma, lam):
+    return 1.0 - lam / (np.square(sigma, dtype=float) + lam)
+""",
+        "np.square": """
+def shrinkage_factors(sigma, lam):
+    s2 = np.square(np.asarray(sigma, dtype=float))
+    return s2 / (s2 + lam)
+""",
+    },
+    "ridge_svd": {
+        "full SVD, then the first k = min(m, d) columns and rows": """
+def ridge_svd(X, y, lam):
+    U, s, Vt = np.linalg.svd(X)
+    k = s.shape[0]
+    return Vt[:k].T @ (s / (s**2 + lam) * (U[:, :k].T @ y))
+""",
+        "a sum over the singular triplets": """
+def ridge_svd(X, y, lam):
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    w = np.zeros(X.shape[1])
+    for j in range(s.shape[0]):
+        w = w + s[j] / (s[j] ** 2 + lam) * (U[:, j] @ y) * Vt[j]
+    return w
+""",
+    },
+    "lipschitz_constant": {
+        "largest eigenvalue of X^T X (eigvalsh is ascending)": """
+def lipschitz_constant(X):
+    return 2.0 * float(np.linalg.eigvalsh(X.T @ X)[-1])
+""",
+        "largest singular value squared": """
+def lipschitz_constant(X):
+    return 2.0 * float(np.linalg.svd(X, compute_uv=False)[0] ** 2)
+""",
+        "largest eigenvalue of X X^T (the same nonzero eigenvalues)": """
+def lipschitz_constant(X):
+    return 2.0 * float(np.max(np.linalg.eigvalsh(X @ X.T)))
+""",
+    },
+    "gradient_descent": {
+        "calls least_squares_gradient and least_squares_loss": """
+def gradient_descent(X, y, lr, num_steps):
+    w = np.zeros(X.shape[1])
+    losses = [least_squares_loss(w, X, y)]
+    for _ in range(num_steps):
+        w = w - lr * least_squares_gradient(w, X, y)
+        losses.append(least_squares_loss(w, X, y))
+    return w, np.array(losses)
+""",
+        "preallocated losses, in-place update of its own w, expanded gradient": """
+def gradient_descent(X, y, lr, num_steps):
+    w = np.zeros(X.shape[1])
+    losses = np.empty(num_steps + 1)
+    losses[0] = np.sum((y - X @ w) ** 2)
+    for k in range(num_steps):
+        w -= lr * 2 * (X.T @ (X @ w) - X.T @ y)
+        losses[k + 1] = np.sum((y - X @ w) ** 2)
+    return w, losses
+""",
+    },
+    "gaussian_nll": {
+        "sum of the per-sample negative log densities": """
+def gaussian_nll(w, X, y, sigma2):
+    r = y - X @ w
+    return float(-np.sum(-0.5 * np.log(2 * np.pi * sigma2) - r**2 / (2 * sigma2)))
+""",
+        "log(2 pi) and log(sigma^2) separately, J from least_squares_loss": """
+def gaussian_nll(w, X, y, sigma2):
+    m = len(y)
+    return m / 2 * np.log(2 * np.pi) + m / 2 * np.log(sigma2) + least_squares_loss(w, X, y) / (2 * sigma2)
+""",
+    },
+    "noise_variance_mle": {
+        "mean of the squared residuals": """
+def noise_variance_mle(w, X, y):
+    return float(np.mean((y - X @ w) ** 2))
+""",
+        "least_squares_loss / m": """
+def noise_variance_mle(w, X, y):
+    return least_squares_loss(w, X, y) / len(y)
+""",
+    },
+    "polynomial_features": {
+        "np.vander with increasing=True": """
+def polynomial_features(x, degree):
+    return np.vander(x, degree + 1, increasing=True)
+""",
+        "columns x**j stacked": """
+def polynomial_features(x, degree):
+    return np.column_stack([x**j for j in range(degree + 1)])
+""",
+        "each column the previous one times x": """
+def polynomial_features(x, degree):
+    P = np.ones((x.shape[0], degree + 1))
+    for j in range(1, degree + 1):
+        P[:, j] = P[:, j - 1] * x
+    return P
+""",
+    },
+    "k_fold_indices": {
+        "fold sizes by hand, training rows as two ranges": """
+def k_fold_indices(m, k):
+    folds, start = [], 0
+    for j in range(k):
+        size = m // k + (1 if j < m % k else 0)
+        stop = start + size
+        folds.append((np.concatenate([np.arange(0, start), np.arange(stop, m)]), np.arange(start, stop)))
+        start = stop
+    return folds
+""",
+        "np.setdiff1d for the training rows": """
+def k_fold_indices(m, k):
+    rows = np.arange(m)
+    return [(np.setdiff1d(rows, val), val) for val in np.array_split(rows, k)]
+""",
+    },
+    "cross_validation_error": {
+        "sum of fold errors divided by the number of folds": """
+def cross_validation_error(X, y, folds, fit):
+    total = 0.0
+    for train_idx, val_idx in folds:
+        w = fit(X[train_idx], y[train_idx])
+        total += np.sum((X[val_idx] @ w - y[val_idx]) ** 2) / len(val_idx)
+    return total / len(folds)
+""",
+        "a list comprehension": """
+def cross_validation_error(X, y, folds, fit):
+    errs = [np.mean((y[v] - X[v] @ fit(X[t], y[t])) ** 2) for t, v in folds]
+    return float(np.mean(errs))
+""",
+    },
+}
