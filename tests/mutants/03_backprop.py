@@ -661,3 +661,421 @@ def mlp_backward(X, Ws, activation, dout):
 ''',
     },
 }
+
+# -- wrong answers of the kinds independent authors write (issue 15): in place, dtypes, shapes, kinks, procedures --
+EXTRA_MUTANTS = {
+    "dJ_dz3": {
+        "naive sigmoid exp(z) / (1 + exp(z)): NaN at large logits": '''
+def dJ_dz3(Z3, Y):
+    with np.errstate(all="ignore"):
+        return (np.exp(Z3) / (1 + np.exp(Z3)) - Y) / Z3.shape[0]
+''',
+        "in place: Z3 turned into y_hat": '''
+def dJ_dz3(Z3, Y):
+    Z3[...] = sigmoid(Z3)
+    return (Z3 - Y) / Z3.shape[0]
+''',
+        "float32 result": '''
+def dJ_dz3(Z3, Y):
+    return ((sigmoid(Z3) - Y) / Z3.shape[0]).astype(np.float32)
+''',
+        "divides by the number of entries of Y computed as len(Y.T) (1, not m)": '''
+def dJ_dz3(Z3, Y):
+    return (sigmoid(Z3) - Y) / len(Y.T)
+''',
+    },
+    "dz3_da": {
+        "returns a broadcast view of W2 (aliases its argument)": '''
+def dz3_da(A, W2):
+    return np.broadcast_to(W2, (A.shape[0],) + W2.shape)
+''',
+        "number of examples taken from A.shape[1] (right only for square A)": '''
+def dz3_da(A, W2):
+    return np.repeat(W2[None, :, :], A.shape[1], axis=0)
+''',
+    },
+    "da_dz": {
+        "slope 1 at exactly 0 (z >= 0)": '''
+def da_dz(Z1, Z2):
+    eye = np.eye(Z1.shape[1])
+    return (Z1 >= 0)[:, :, None] * eye, -1.0 * (Z2 >= 0)[:, :, None] * eye
+''',
+        "identity size from the number of examples (right only for square inputs)": '''
+def da_dz(Z1, Z2):
+    eye = np.eye(Z1.shape[0])
+    return (Z1 > 0)[:, :, None] * eye, -1.0 * (Z2 > 0)[:, :, None] * eye
+''',
+    },
+    "dz_dW1": {
+        "d_a taken from X.shape[1] (right only when d_a = d_x)": '''
+def dz_dW1(X, W1):
+    return np.einsum("jk,il->ijkl", np.eye(X.shape[1]), X)
+''',
+        "integer inputs give an integer Jacobian built with np.zeros_like(X)": '''
+def dz_dW1(X, W1):
+    out = np.zeros((X.shape[0], W1.shape[0], W1.shape[0], X.shape[1]), dtype=X.dtype)
+    for j in range(W1.shape[0]):
+        out[:, j, j, :] = X
+    return out.astype(np.float32)
+''',
+    },
+    "syllabus_gradients": {
+        "ReLU slope 1 at exactly 0 (masks z >= 0)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    fwd = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g = (fwd["Y_hat"] - Y) / X.shape[0]
+    g_a = g @ W2
+    d1, d2 = g_a * (fwd["Z1"] >= 0), -g_a * (fwd["Z2"] >= 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g.T @ fwd["A"], g.sum(axis=0)
+''',
+        "ReLU mask from the activation difference A > 0": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    fwd = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g = (fwd["Y_hat"] - Y) / X.shape[0]
+    g_a = g @ W2
+    d1, d2 = g_a * (fwd["A1"] > 0), -g_a * (fwd["A"] < 0)
+    return d1.T @ X + d2.T @ Xp, d1.sum(axis=0) + d2.sum(axis=0), g.T @ fwd["A"], g.sum(axis=0)
+''',
+        "db1 of shape (1, d_a) (keepdims)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    fwd = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    g = (fwd["Y_hat"] - Y) / X.shape[0]
+    g_a = g @ W2
+    d1, d2 = g_a * (fwd["Z1"] > 0), -g_a * (fwd["Z2"] > 0)
+    return d1.T @ X + d2.T @ Xp, (d1 + d2).sum(axis=0, keepdims=True), g.T @ fwd["A"], g.sum(axis=0)
+''',
+    },
+    "gd_step": {
+        "updates the arrays in place and returns them": '''
+def gd_step(params, grads, lr):
+    for name in params:
+        params[name] -= lr * grads[name]
+    return dict(params)
+''',
+        "looks gradients up by position, not by name": '''
+def gd_step(params, grads, lr):
+    return {name: value - lr * g for (name, value), g in zip(params.items(), grads.values())}
+''',
+        "returns float32 arrays": '''
+def gd_step(params, grads, lr):
+    return {name: (value - lr * grads[name]).astype(np.float32) for name, value in params.items()}
+''',
+    },
+    "train_pair_net": {
+        "records the cost after each step": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    d_x = X.shape[1]
+    params = {"W1": rng.standard_normal((d_a, d_x)) * np.sqrt(2.0 / d_x), "b1": np.zeros(d_a),
+              "W2": rng.standard_normal((1, d_a)) * np.sqrt(1.0 / d_a), "b2": np.zeros(1)}
+    names = ("W1", "b1", "W2", "b2")
+    losses = []
+    for _ in range(num_epochs):
+        grads = syllabus_gradients(*[params[k] for k in names], X, Xp, Y)
+        params = gd_step(params, dict(zip(names, grads)), lr)
+        losses.append(syllabus_cost(*[params[k] for k in names], X, Xp, Y))
+    return params, np.array(losses)
+''',
+        "ignores lr (a fixed step of 0.5)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    d_x = X.shape[1]
+    params = {"W1": rng.standard_normal((d_a, d_x)) * np.sqrt(2.0 / d_x), "b1": np.zeros(d_a),
+              "W2": rng.standard_normal((1, d_a)) * np.sqrt(1.0 / d_a), "b2": np.zeros(1)}
+    names = ("W1", "b1", "W2", "b2")
+    losses = []
+    for _ in range(num_epochs):
+        current = [params[k] for k in names]
+        losses.append(syllabus_cost(*current, X, Xp, Y))
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), 0.5)
+    return params, np.array(losses)
+''',
+        "mini-batches of 64 pairs instead of the full batch": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    d_x = X.shape[1]
+    params = {"W1": rng.standard_normal((d_a, d_x)) * np.sqrt(2.0 / d_x), "b1": np.zeros(d_a),
+              "W2": rng.standard_normal((1, d_a)) * np.sqrt(1.0 / d_a), "b2": np.zeros(1)}
+    names = ("W1", "b1", "W2", "b2")
+    losses = []
+    for _ in range(num_epochs):
+        current = [params[k] for k in names]
+        losses.append(syllabus_cost(*current, X, Xp, Y))
+        idx = rng.choice(X.shape[0], size=min(64, X.shape[0]), replace=False)
+        grads = syllabus_gradients(*current, X[idx], Xp[idx], Y[idx])
+        params = gd_step(params, dict(zip(names, grads)), lr)
+    return params, np.array(losses)
+''',
+        "initialises from the global np.random (ignores seed)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    d_x = X.shape[1]
+    params = {"W1": np.random.standard_normal((d_a, d_x)) * np.sqrt(2.0 / d_x), "b1": np.zeros(d_a),
+              "W2": np.random.standard_normal((1, d_a)) * np.sqrt(1.0 / d_a), "b2": np.zeros(1)}
+    names = ("W1", "b1", "W2", "b2")
+    losses = []
+    for _ in range(num_epochs):
+        current = [params[k] for k in names]
+        losses.append(syllabus_cost(*current, X, Xp, Y))
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), lr)
+    return params, np.array(losses)
+''',
+        "hidden width fixed at 16 (ignores d_a)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    d_x, d_a = X.shape[1], 16
+    params = {"W1": rng.standard_normal((d_a, d_x)) * np.sqrt(2.0 / d_x), "b1": np.zeros(d_a),
+              "W2": rng.standard_normal((1, d_a)) * np.sqrt(1.0 / d_a), "b2": np.zeros(1)}
+    names = ("W1", "b1", "W2", "b2")
+    losses = []
+    for _ in range(num_epochs):
+        current = [params[k] for k in names]
+        losses.append(syllabus_cost(*current, X, Xp, Y))
+        params = gd_step(params, dict(zip(names, syllabus_gradients(*current, X, Xp, Y))), lr)
+    return params, np.array(losses)
+''',
+        "float32 parameters and losses": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    d_x = X.shape[1]
+    params = {"W1": (rng.standard_normal((d_a, d_x)) * np.sqrt(2.0 / d_x)).astype(np.float32),
+              "b1": np.zeros(d_a, np.float32),
+              "W2": (rng.standard_normal((1, d_a)) * np.sqrt(1.0 / d_a)).astype(np.float32),
+              "b2": np.zeros(1, np.float32)}
+    names = ("W1", "b1", "W2", "b2")
+    losses = np.zeros(num_epochs, np.float32)
+    for epoch in range(num_epochs):
+        current = [params[k] for k in names]
+        losses[epoch] = syllabus_cost(*current, X, Xp, Y)
+        grads = syllabus_gradients(*current, X, Xp, Y)
+        params = {k: (params[k] - lr * g).astype(np.float32) for k, g in zip(names, grads)}
+    return params, losses
+''',
+    },
+    "affine_forward": {
+        "adds the bias into x @ W.T in place, then returns x's buffer when D = M": '''
+def affine_forward(x, W, b):
+    out = x @ W.T
+    out += b
+    if out.shape == x.shape:
+        x[...] = out
+        return x, (x, W)
+    return out, (x, W)
+''',
+    },
+    "affine_backward": {
+        "db summed over the wrong axis when N = M": '''
+def affine_backward(dout, cache):
+    x_in, W_in = cache
+    axis = 1 if dout.shape[0] == dout.shape[1] else 0
+    return dout @ W_in, dout.T @ x_in, dout.sum(axis=axis)
+''',
+        "dx = dout @ W.T (the right shape only when M = D)": '''
+def affine_backward(dout, cache):
+    x_in, W_in = cache
+    return dout @ W_in.T, dout.T @ x_in, dout.sum(axis=0)
+''',
+
+    },
+    "relu_forward": {
+        "in place: x[x < 0] = 0": '''
+def relu_forward(x):
+    x[x < 0] = 0
+    return x.copy(), x
+''',
+        "returns x itself where nothing is negative": '''
+def relu_forward(x):
+    if np.all(x >= 0):
+        return x, x
+    return np.maximum(x, 0.0), x
+''',
+    },
+    "relu_backward": {
+        "slope 1 at exactly 0 (x >= 0)": '''
+def relu_backward(dout, cache):
+    return dout * (cache >= 0)
+''',
+        "in place on dout": '''
+def relu_backward(dout, cache):
+    dout[cache <= 0] = 0
+    return dout.copy()
+''',
+    },
+    "sigmoid_bce_forward": {
+        "log of sigmoid with a clip at 1e-12: wrong at large logits": '''
+def sigmoid_bce_forward(z, y):
+    p = np.clip(sigmoid(z), 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), (z, y)
+''',
+        "sum instead of mean": '''
+def sigmoid_bce_forward(z, y):
+    return float(np.sum(np.logaddexp(0.0, z) - y * z)), (z, y)
+''',
+    },
+    "sigmoid_bce_backward": {
+        "float32 result": '''
+def sigmoid_bce_backward(cache):
+    z, y = cache
+    return ((sigmoid(z) - y) / z.shape[0]).astype(np.float32)
+''',
+    },
+    "two_layer_loss": {
+        "updates the params dict in place with the gradients": '''
+def two_layer_loss(params, X, y):
+    hidden, c1 = affine_forward(X, params["W1"], params["b1"])
+    active, cr = relu_forward(hidden)
+    logits, c2 = affine_forward(active, params["W2"], params["b2"])
+    cost, cl = sigmoid_bce_forward(logits, y)
+    d_active, g_W2, g_b2 = affine_backward(sigmoid_bce_backward(cl), c2)
+    _, g_W1, g_b1 = affine_backward(relu_backward(d_active, cr), c1)
+    grads = {"W1": g_W1, "b1": g_b1, "W2": g_W2, "b2": g_b2}
+    params["grads"] = grads
+    return cost, grads
+''',
+    },
+    "gradient_check": {
+        "one-sided differences (J(w + h) - J(w)) / h": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    base = cost(x, y, *weights)
+    for which in range(2):
+        w = weights[which]
+        numeric = np.zeros(w.shape)
+        for idx in np.ndindex(*w.shape):
+            saved = w[idx]
+            w[idx] = saved + h
+            numeric[idx] = (cost(x, y, *weights) - base) / h
+            w[idx] = saved
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+        "ignores h (always 1e-5)": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    h = 1e-5
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    for which in range(2):
+        w = weights[which]
+        numeric = np.zeros(w.shape)
+        for idx in np.ndindex(*w.shape):
+            saved = w[idx]
+            w[idx] = saved + h
+            up = cost(x, y, *weights)
+            w[idx] = saved - h
+            down = cost(x, y, *weights)
+            w[idx] = saved
+            numeric[idx] = (up - down) / (2 * h)
+        a = np.asarray(analytic[which], dtype=float)
+        errors.append(float(np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+        "no 1e-8 guard (0/0 = NaN where both gradients are 0)": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    analytic = backward(x, y, w1, w2)
+    weights = [np.array(w1, dtype=float), np.array(w2, dtype=float)]
+    errors = []
+    for which in range(2):
+        w = weights[which]
+        numeric = np.zeros(w.shape)
+        for idx in np.ndindex(*w.shape):
+            saved = w[idx]
+            w[idx] = saved + h
+            up = cost(x, y, *weights)
+            w[idx] = saved - h
+            down = cost(x, y, *weights)
+            w[idx] = saved
+            numeric[idx] = (up - down) / (2 * h)
+        a = np.asarray(analytic[which], dtype=float)
+        with np.errstate(all="ignore"):
+            errors.append(float(np.max(np.abs(a - numeric) / (np.abs(a) + np.abs(numeric)))))
+    return errors[0], errors[1]
+''',
+
+    },
+    "fixed_backward": {
+        "ReLU slope 1 at exactly 0 (pre >= 0)": '''
+def fixed_backward(x, y, w1, w2):
+    pre = x @ w1
+    post = np.maximum(pre, 0)
+    g = 2.0 * (post @ w2 - y)
+    return x.T @ ((g @ w2.T) * (pre >= 0)), post.T @ g
+''',
+        "grad_w1 in float32": '''
+def fixed_backward(x, y, w1, w2):
+    pre = x @ w1
+    post = np.maximum(pre, 0)
+    g = 2.0 * (post @ w2 - y)
+    return (x.T @ ((g @ w2.T) * (pre > 0))).astype(np.float32), post.T @ g
+''',
+    },
+    "xavier_init": {
+        "uniform entries with the right variance": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    limit = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, (fan_out, fan_in))
+''',
+        "float32 weights": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return (gain * np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal((fan_out, fan_in))).astype(np.float32)
+''',
+    },
+    "kaiming_init": {
+        "uniform entries with the right variance": '''
+def kaiming_init(fan_in, fan_out, rng):
+    limit = np.sqrt(6.0 / fan_in)
+    return rng.uniform(-limit, limit, (fan_out, fan_in))
+''',
+    },
+    "mlp_backward": {
+        "ReLU slope 1 at exactly 0 (z >= 0)": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        gz = g * {"relu": (zs[l] >= 0) * 1.0, "sigmoid": h * (1 - h), "tanh": 1 - h**2}[activation]
+        grads[l] = gz.T @ hs[l]
+        g = gz @ Ws[l]
+    return grads
+''',
+        "in place on dout (g *= slope)": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * len(Ws), dout
+    for l in reversed(range(len(Ws))):
+        h = hs[l + 1]
+        g *= {"relu": (zs[l] > 0) * 1.0, "sigmoid": h * (1 - h), "tanh": 1 - h**2}[activation]
+        grads[l] = g.T @ hs[l]
+        g = g @ Ws[l]
+    return grads
+''',
+        "assumes exactly 3 layers": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [None] * 3, dout
+    for l in (2, 1, 0):
+        h = hs[l + 1]
+        gz = g * {"relu": (zs[l] > 0) * 1.0, "sigmoid": h * (1 - h), "tanh": 1 - h**2}[activation]
+        grads[l] = gz.T @ hs[l]
+        g = gz @ Ws[l]
+    return grads
+''',
+    },
+}
+for _function, _extra in EXTRA_MUTANTS.items():
+    MUTANTS[_function].update(_extra)
