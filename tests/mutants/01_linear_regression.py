@@ -461,6 +461,140 @@ def cross_validation_error(X, y, folds, fit):
     },
 }
 
+
+# Wrong answers of the kinds issue 15 found getting through elsewhere: in-place changes, one-row and int
+# inputs, large magnitudes, unequal folds, procedures checked only by their end result.
+MUTANTS["least_squares_loss"].update(
+    {
+        "accumulates in float32": """
+def least_squares_loss(w, X, y):
+    r = (y - X @ w).astype(np.float32)
+    return float(np.sum(r * r))
+""",
+    }
+)
+MUTANTS["least_squares_gradient"].update(
+    {
+        "right values, but computes the residual in place in y": """
+def least_squares_gradient(w, X, y):
+    y -= X @ w
+    return -2.0 * X.T @ y
+""",
+        "squeezes X (breaks one-row inputs)": """
+def least_squares_gradient(w, X, y):
+    Xs = np.squeeze(X)
+    return -2.0 * Xs.T @ (y - Xs @ w)
+""",
+    }
+)
+MUTANTS["gram_condition_number"].update(
+    {
+        "np.linalg.cond of X^T X (finite garbage when m < d)": """
+def gram_condition_number(X):
+    return float(np.linalg.cond(X.T @ X))
+""",
+    }
+)
+MUTANTS["is_rank_deficient"].update(
+    {
+        "condition number of X above a threshold (misses m < d, where cond(X) is finite)": """
+def is_rank_deficient(X):
+    return bool(np.linalg.cond(X) > 1e10)
+""",
+    }
+)
+MUTANTS["lipschitz_constant"].update(
+    {
+        "Frobenius norm instead of the spectral norm": """
+def lipschitz_constant(X):
+    return 2.0 * float(np.linalg.norm(X)) ** 2
+""",
+    }
+)
+MUTANTS["gradient_descent"].update(
+    {
+        "ignores lr and uses the safe step 1/L": """
+def gradient_descent(X, y, lr, num_steps):
+    step = 1.0 / (2.0 * np.linalg.norm(X, 2) ** 2)
+    w = np.zeros(X.shape[1])
+    losses = [float(np.sum((y - X @ w) ** 2))]
+    for _ in range(num_steps):
+        w = w + 2.0 * step * X.T @ (y - X @ w)
+        losses.append(float(np.sum((y - X @ w) ** 2)))
+    return w, np.array(losses)
+""",
+        "mini-batches: one sample per step, in turn": """
+def gradient_descent(X, y, lr, num_steps):
+    m = X.shape[0]
+    w = np.zeros(X.shape[1])
+    losses = [float(np.sum((y - X @ w) ** 2))]
+    for k in range(num_steps):
+        i = k % m
+        w = w + 2.0 * lr * X[i] * (y[i] - X[i] @ w)
+        losses.append(float(np.sum((y - X @ w) ** 2)))
+    return w, np.array(losses)
+""",
+        "records the loss after the step, then appends the final loss again": """
+def gradient_descent(X, y, lr, num_steps):
+    w = np.zeros(X.shape[1])
+    losses = []
+    for _ in range(num_steps):
+        w = w + 2.0 * lr * X.T @ (y - X @ w)
+        losses.append(float(np.sum((y - X @ w) ** 2)))
+    losses.append(float(np.sum((y - X @ w) ** 2)))
+    return w, np.array(losses)
+""",
+        "float32 weights": """
+def gradient_descent(X, y, lr, num_steps):
+    w = np.zeros(X.shape[1], dtype=np.float32)
+    losses = [float(np.sum((y - X @ w) ** 2))]
+    for _ in range(num_steps):
+        w = (w + 2.0 * lr * X.T @ (y - X @ w)).astype(np.float32)
+        losses.append(float(np.sum((y - X @ w) ** 2)))
+    return w, np.array(losses)
+""",
+    }
+)
+MUTANTS["gaussian_nll"].update(
+    {
+        "log of the density (underflows to log 0 for residuals many sigmas away)": """
+def gaussian_nll(w, X, y, sigma2):
+    r = y - X @ w
+    p = np.exp(-(r**2) / (2 * sigma2)) / np.sqrt(2 * np.pi * sigma2)
+    return float(-np.sum(np.log(p)))
+""",
+    }
+)
+MUTANTS["noise_variance_mle"].update(
+    {
+        "np.var of the residuals (subtracts their mean)": """
+def noise_variance_mle(w, X, y):
+    return float(np.var(y - X @ w))
+""",
+    }
+)
+MUTANTS["cross_validation_error"].update(
+    {
+        "pools all validation rows (wrong when the folds have unequal sizes)": """
+def cross_validation_error(X, y, folds, fit):
+    sq = []
+    for train_idx, val_idx in folds:
+        w = fit(X[train_idx], y[train_idx])
+        sq.extend((y[val_idx] - X[val_idx] @ w) ** 2)
+    return float(np.mean(sq))
+""",
+    }
+)
+MUTANTS["k_fold_indices"].update(
+    {
+        "training rows not sorted (the folds after the validation fold first)": """
+def k_fold_indices(m, k):
+    blocks = np.array_split(np.arange(m), k)
+    return [(np.concatenate(blocks[j + 1 :] + blocks[:j]), blocks[j]) for j in range(k)]
+""",
+    }
+)
+
 # Mutants of the automatic run (tests/mutation.py) that compute the same thing on the whole declared domain.
 EQUIVALENT = {
     "gram_condition_number: line 8: swapped with the next statement: `m, d = X.shape`": (
