@@ -353,14 +353,15 @@ def check_prerequisite(answer: str, where: str, check) -> None:
 def builds_on(answer: str, where: str, check):
     """A test block that may build on an earlier answer (the student may or may not reuse it).
 
-    If the block fails and the earlier answer fails ``check`` too, the failure says to fix that
-    answer first (``check_prerequisite``); if the earlier answer passes, the block's own failure
-    is shown. A correct answer written without the earlier one never pays for it.
+    If the block fails (a failed check, or an error raised inside the student's code) and the
+    earlier answer fails ``check`` too, the failure says to fix that answer first
+    (``check_prerequisite``); if the earlier answer passes, the block's own failure or error is
+    shown. A correct answer written without the earlier one never pays for it.
     """
     __tracebackhide__ = True
     try:
         yield
-    except AssertionError:
+    except Exception:  # a failed check, or an error inside a student's function that calls the earlier one
         check_prerequisite(answer, where, check)
         raise
 

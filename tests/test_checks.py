@@ -285,3 +285,22 @@ def test_builds_on_names_the_earlier_answer_only_when_it_fails():
     assert str(info.value).startswith("table row 0 height: expected 28, got 27")
     with builds_on("conv_output_size", "Question 2.1", out_size_check):  # a passing block never runs the check
         pass
+
+
+def test_builds_on_also_explains_an_error_raised_by_code_that_calls_the_broken_answer():
+    def forward(x):
+        return None  # forgot return
+
+    def backward(x):
+        return forward(x)[0]  # the student's backward reuses the forward: TypeError
+
+    def forward_check():
+        check_close("forward", forward(1.0), 1.0)
+
+    with pytest.raises(AssertionError) as info:
+        with builds_on("conv2d_forward", "Question 1.1", forward_check):
+            backward(1.0)
+    assert str(info.value).startswith("this test uses your conv2d_forward (Question 1.1)")
+    with pytest.raises(TypeError):  # the earlier answer is fine: the error itself is shown
+        with builds_on("conv2d_forward", "Question 1.1", lambda: None):
+            backward(1.0)
