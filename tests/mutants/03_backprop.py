@@ -1079,3 +1079,342 @@ def mlp_backward(X, Ws, activation, dout):
 }
 for _function, _extra in EXTRA_MUTANTS.items():
     MUTANTS[_function].update(_extra)
+
+# -- mutants of the reference (tests/mutation.py) that compute the same thing on the whole declared domain --
+_INDEPENDENT = "swaps two assignments that do not read each other's result: the same values, in another order"
+EQUIVALENT = {
+    "da_dz: line 9: swapped with the next statement: `on1 = (Z1 > 0).astype(float)`": _INDEPENDENT,
+    "da_dz: line 8: swapped with the next statement: `eye = np.eye(Z1.shape[1])`": _INDEPENDENT,
+    "syllabus_gradients: line 12: operator MatMult -> Mult: `g_z3 @ W2`": (
+        "g_z3 has shape (m, 1) and W2 (1, d_a): the matrix product of a column and a row is their outer product, "
+        "each entry the single product g_i * w_j, exactly what broadcasting g_z3 * W2 computes"
+    ),
+    "syllabus_gradients: line 10: swapped with the next statement: `g_w2 = g_z3.T @ fwd['A']`": _INDEPENDENT,
+    "syllabus_gradients: line 11: swapped with the next statement: `g_b2 = g_z3.sum(axis=0)`": _INDEPENDENT,
+    "syllabus_gradients: line 13: swapped with the next statement: `delta1 = g_a * (fwd['Z1'] > 0)`": _INDEPENDENT,
+    "syllabus_gradients: line 15: swapped with the next statement: `g_w1 = delta1.T @ X + delta2.T @ Xp`": _INDEPENDENT,
+    "train_pair_net: line 18: zeros -> ones: `np.zeros(num_epochs)`": (
+        "losses is preallocated and every entry is overwritten in the loop (epoch runs over range(num_epochs)), "
+        "so its initial value never shows"
+    ),
+    "train_pair_net: line 22: True -> False: `True`": (
+        "zip(names, syllabus_gradients(...), strict=...) zips 4 names with the 4 gradients: strict only matters "
+        "when the lengths differ, which a syllabus_gradients that keeps its docstring never makes happen"
+    ),
+    "train_pair_net: line 9: swapped with the next statement: `init_rng = np.random.default_rng(seed)`": _INDEPENDENT,
+    "train_pair_net: line 17: swapped with the next statement: `names = ('W1', 'b1', 'W2', 'b2')`": _INDEPENDENT,
+    "train_pair_net: line 11: swapped with the next statement: "
+    "`params = {'W1': init_rng.standard_normal((d_a, d_x)) * np.sq`": _INDEPENDENT,
+    "train_pair_net: line 21: swapped with the next statement: `losses[epoch] = syllabus_cost(*current, X, Xp, Y)`": (
+        "the cost is computed from `current`, the list of the old parameter arrays taken before the step, and "
+        "gd_step returns new arrays without touching the old ones: the recorded cost is J before the step either way"
+    ),
+    "relu_forward: line 6: swapped the first two arguments of maximum: `np.maximum(x, 0.0)`": (
+        "np.maximum is symmetric (NaN propagates from either side; -0.0 and 0.0 compare equal)"
+    ),
+    "sigmoid_bce_forward: line 7: swapped the first two arguments of logaddexp: `np.logaddexp(0.0, z)`": (
+        "np.logaddexp is symmetric: log(e^a + e^b)"
+    ),
+    "gradient_check: line 10: array -> asarray: `np.array(w1, dtype=float)`": (
+        "for a float64 w1 np.asarray returns the caller's array, which is then perturbed and restored exactly "
+        "(the saved entry is written back), so the cost sees the same values and the caller gets its array back "
+        "unchanged; for other dtypes both make a float copy. It would differ only if w1 and w2 were the same "
+        "array object, which the docstring excludes (two distinct arrays)"
+    ),
+    "gradient_check: line 10: array -> asarray: `np.array(w2, dtype=float)`": (
+        "as for w1: a float64 w2 is perturbed in place and restored exactly; w1 and w2 are distinct arrays"
+    ),
+    "gradient_check: line 14: zeros -> ones: `np.zeros(w.shape)`": (
+        "the loop over np.ndindex(*w.shape) writes every entry of numeric, so its initial value never shows"
+    ),
+    "gradient_check: line 24: swapped the first two arguments of maximum: "
+    "`np.maximum(1e-08, np.abs(a) + np.abs(numeric))`": "np.maximum is symmetric",
+    "gradient_check: line 9: swapped with the next statement: `analytic = backward(x, y, w1, w2)`": (
+        "backward is called on the caller's w1 and w2 either way (the copies are separate arrays) and leaves its "
+        "inputs unchanged, as every function of the course must"
+    ),
+    "gradient_check: line 10: swapped with the next statement: "
+    "`weights = [np.array(w1, dtype=float), np.array(w2, dtype=flo`": _INDEPENDENT,
+    "gradient_check: line 21: swapped with the next statement: `w[idx] = saved`": _INDEPENDENT,
+    "fixed_backward: line 8: swapped the first two arguments of maximum: `np.maximum(pre_act, 0)`": (
+        "np.maximum is symmetric"
+    ),
+    "mlp_backward: line 17: operator Mult -> Div: `(pre[layer] > 0) * 1.0`": (
+        "a 0/1 mask divided by 1.0 is the same 0.0/1.0 array as the mask times 1.0"
+    ),
+    "mlp_backward: line 17: dropped the right operand: `(pre[layer] > 0) * 1.0`": (
+        "the boolean mask multiplies g_out as 0/1, the same values as the float mask"
+    ),
+    "mlp_backward: line 8: swapped with the next statement: "
+    "`phi = {'relu': relu, 'sigmoid': sigmoid, 'tanh': np.tanh}[ac`": _INDEPENDENT,
+    "mlp_backward: line 13: swapped with the next statement: `grads = [None] * len(Ws)`": _INDEPENDENT,
+    "mlp_backward: line 19: swapped with the next statement: `grads[layer] = g_pre.T @ outputs[layer]`": _INDEPENDENT,
+}
+
+# -- other correct implementations the text allows: each must get full marks --
+CORRECT = {
+    "dJ_dz3": {
+        "stable sigmoid written by hand with np.where, m from len(Z3)": '''
+def dJ_dz3(Z3, Y):
+    e = np.exp(-np.abs(Z3))
+    y_hat = np.where(Z3 >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return (y_hat - Y) / len(Z3)
+''',
+        "a loop over the examples": '''
+def dJ_dz3(Z3, Y):
+    out = np.zeros((Z3.shape[0], 1))
+    for i in range(Z3.shape[0]):
+        out[i, 0] = (sigmoid(Z3[i, 0]) - Y[i, 0]) / Z3.shape[0]
+    return out
+''',
+    },
+    "dz3_da": {
+        "np.tile": '''
+def dz3_da(A, W2):
+    return np.tile(W2, (A.shape[0], 1, 1)).astype(float)
+''',
+        "ones times W2 (broadcast, a new array)": '''
+def dz3_da(A, W2):
+    return np.ones((A.shape[0], 1, 1)) * W2
+''',
+    },
+    "da_dz": {
+        "a loop with np.diag": '''
+def da_dz(Z1, Z2):
+    m, d_a = Z1.shape
+    j1, j2 = np.zeros((m, d_a, d_a)), np.zeros((m, d_a, d_a))
+    for i in range(m):
+        j1[i] = np.diag(np.where(Z1[i] > 0, 1.0, 0.0))
+        j2[i] = -np.diag(np.where(Z2[i] > 0, 1.0, 0.0))
+    return j1, j2
+''',
+        "einsum with the identity and a Heaviside step (0 at 0)": '''
+def da_dz(Z1, Z2):
+    eye = np.eye(Z1.shape[1])
+    return (np.einsum("ij,jk->ijk", np.heaviside(Z1, 0.0), eye),
+            -np.einsum("ij,jk->ijk", np.heaviside(Z2, 0.0), eye))
+''',
+    },
+    "dz_dW1": {
+        "loops over units": '''
+def dz_dW1(X, W1):
+    m, d_x = X.shape
+    d_a = W1.shape[0]
+    out = np.zeros((m, d_a, d_a, d_x))
+    for i in range(m):
+        for j in range(d_a):
+            out[i, j, j, :] = X[i]
+    return out
+''',
+    },
+    "syllabus_gradients": {
+        "per-example outer products in a loop": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    fwd = syllabus_forward(W1, b1, W2, b2, X, Xp)
+    m = X.shape[0]
+    dW1, db1 = np.zeros(W1.shape), np.zeros(b1.shape)
+    dW2, db2 = np.zeros(W2.shape), np.zeros(b2.shape)
+    for i in range(m):
+        g = (fwd["Y_hat"][i, 0] - Y[i, 0]) / m
+        dW2 += g * fwd["A"][i][None, :]
+        db2 += g
+        d1 = g * W2[0] * (fwd["Z1"][i] > 0)
+        d2 = -g * W2[0] * (fwd["Z2"][i] > 0)
+        dW1 += np.outer(d1, X[i]) + np.outer(d2, Xp[i])
+        db1 += d1 + d2
+    return dW1, db1, dW2, db2
+''',
+        "y_hat computed by hand and masks from the activations (A1 > 0 iff Z1 > 0)": '''
+def syllabus_gradients(W1, b1, W2, b2, X, Xp, Y):
+    Z1, Z2 = X @ W1.T + b1, Xp @ W1.T + b1
+    A1, A2 = np.maximum(Z1, 0), np.maximum(Z2, 0)
+    Z3 = (A1 - A2) @ W2.T + b2
+    y_hat = 0.5 * (1 + np.tanh(Z3 / 2))
+    g = (y_hat - Y) / len(X)
+    g_a = g * W2
+    D1, D2 = g_a * (A1 > 0), -g_a * (A2 > 0)
+    return D1.T @ X + D2.T @ Xp, np.sum(D1 + D2, axis=0), g.T @ (A1 - A2), np.sum(g, axis=0)
+''',
+    },
+    "gd_step": {
+        "copy, then subtract in place on the copy": '''
+def gd_step(params, grads, lr):
+    new = {}
+    for name in params:
+        new[name] = params[name].copy()
+        new[name] -= lr * grads[name]
+    return new
+''',
+    },
+    "train_pair_net": {
+        "W2 drawn before W1, rng.normal, losses in a list": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    d_x = X.shape[1]
+    W2 = rng.normal(0.0, np.sqrt(1.0 / d_a), size=(1, d_a))
+    W1 = rng.normal(0.0, np.sqrt(2.0 / d_x), size=(d_x, d_a)).T.copy()
+    params = {"W1": W1, "b1": np.zeros(d_a), "W2": W2, "b2": np.zeros(1)}
+    losses = []
+    for _ in range(num_epochs):
+        losses.append(syllabus_cost(params["W1"], params["b1"], params["W2"], params["b2"], X, Xp, Y))
+        g = syllabus_gradients(params["W1"], params["b1"], params["W2"], params["b2"], X, Xp, Y)
+        params = gd_step(params, {"W1": g[0], "b1": g[1], "W2": g[2], "b2": g[3]}, lr)
+    return params, np.array(losses)
+''',
+        "Kaiming init of W1 through kaiming_init (the same distribution)": '''
+def train_pair_net(X, Xp, Y, d_a, lr, num_epochs, seed):
+    rng = np.random.default_rng(seed)
+    params = {"W1": kaiming_init(X.shape[1], d_a, rng), "b1": np.zeros(d_a),
+              "W2": rng.standard_normal((1, d_a)) / np.sqrt(d_a), "b2": np.zeros(1)}
+    losses = np.empty(num_epochs)
+    for epoch in range(num_epochs):
+        args = (params["W1"], params["b1"], params["W2"], params["b2"])
+        losses[epoch] = syllabus_cost(*args, X, Xp, Y)
+        params = gd_step(params, dict(zip(["W1", "b1", "W2", "b2"], syllabus_gradients(*args, X, Xp, Y))), lr)
+    return params, losses
+''',
+    },
+    "affine_forward": {
+        "einsum, copies of the inputs in the cache": '''
+def affine_forward(x, W, b):
+    return np.einsum("nd,md->nm", x, W) + b, (x.copy(), W.copy())
+''',
+    },
+    "affine_backward": {
+        "einsum": '''
+def affine_backward(dout, cache):
+    x_in, W_in = cache
+    return np.einsum("nm,md->nd", dout, W_in), np.einsum("nm,nd->md", dout, x_in), np.einsum("nm->m", dout)
+''',
+    },
+    "relu_forward": {
+        "x * (x > 0), the output kept as the cache": '''
+def relu_forward(x):
+    out = x * (x > 0)
+    return out, out
+''',
+    },
+    "relu_backward": {
+        "np.where": '''
+def relu_backward(dout, cache):
+    return np.where(cache > 0, dout, 0.0)
+''',
+    },
+    "sigmoid_bce_forward": {
+        "max(z, 0) - y z + log1p(exp(-|z|)), copies in the cache": '''
+def sigmoid_bce_forward(z, y):
+    per_example = np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
+    return float(per_example.mean()), (z.copy(), y.copy())
+''',
+    },
+    "sigmoid_bce_backward": {
+        "stable sigmoid by hand": '''
+def sigmoid_bce_backward(cache):
+    z, y = cache
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return (p - y) / len(z)
+''',
+    },
+    "two_layer_loss": {
+        "the formulas written out without the modules": '''
+def two_layer_loss(params, X, y):
+    Z1 = X @ params["W1"].T + params["b1"]
+    H = np.maximum(Z1, 0)
+    z = H @ params["W2"].T + params["b2"]
+    cost = float(np.mean(np.logaddexp(0, z) - y * z))
+    g = (sigmoid(z) - y) / len(X)
+    D = (g @ params["W2"]) * (Z1 > 0)
+    return cost, {"W1": D.T @ X, "b1": D.sum(0), "W2": g.T @ H, "b2": g.sum(0)}
+''',
+    },
+    "gradient_check": {
+        "perturbs the caller's arrays in place with np.nditer and restores each entry": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    grads = backward(x, y, w1, w2)
+    errs = []
+    for w, a in ((w1, grads[0]), (w2, grads[1])):
+        n = np.zeros(w.shape)
+        it = np.nditer(w, flags=["multi_index"])
+        while not it.finished:
+            ix = it.multi_index
+            old = w[ix]
+            w[ix] = old + h
+            plus = cost(x, y, w1, w2)
+            w[ix] = old - h
+            minus = cost(x, y, w1, w2)
+            w[ix] = old
+            n[ix] = (plus - minus) / (2 * h)
+            it.iternext()
+        a = np.asarray(a, dtype=float)
+        errs.append(float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))))
+    return tuple(errs)
+''',
+        "perturbed copies built with a one-hot array": '''
+def gradient_check(cost, backward, x, y, w1, w2, h=1e-5):
+    a1, a2 = (np.asarray(g, dtype=float) for g in backward(x, y, w1, w2))
+    def numeric(which):
+        w = (w1, w2)[which]
+        out = np.zeros(w.shape)
+        for k in range(w.size):
+            e = np.zeros(w.size)
+            e[k] = h
+            e = e.reshape(w.shape)
+            up = [w1 + e, w2] if which == 0 else [w1, w2 + e]
+            down = [w1 - e, w2] if which == 0 else [w1, w2 - e]
+            out.flat[k] = (cost(x, y, *up) - cost(x, y, *down)) / 2 / h
+        return out
+    n1, n2 = numeric(0), numeric(1)
+    rel = lambda a, n: float((np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)).max())
+    return rel(a1, n1), rel(a2, n2)
+''',
+    },
+    "fixed_backward": {
+        "np.where and the mask from the ReLU's output": '''
+def fixed_backward(x, y, w1, w2):
+    hidden = np.maximum(x @ w1, 0)
+    g = 2 * (hidden @ w2 - y)
+    return x.T @ np.where(hidden > 0, g @ w2.T, 0.0), hidden.T @ g
+''',
+    },
+    "xavier_init": {
+        "rng.normal with a scale": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return rng.normal(0.0, gain * np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_out, fan_in))
+''',
+        "drawn as (fan_in, fan_out), then transposed": '''
+def xavier_init(fan_in, fan_out, rng, gain=1.0):
+    return (rng.standard_normal((fan_in, fan_out)) * gain * np.sqrt(2 / (fan_in + fan_out))).T
+''',
+    },
+    "kaiming_init": {
+        "rng.normal with a scale": '''
+def kaiming_init(fan_in, fan_out, rng):
+    return rng.normal(scale=np.sqrt(2 / fan_in), size=(fan_out, fan_in))
+''',
+    },
+    "mlp_backward": {
+        "slopes from z: exp(-z) / (1 + exp(-z))^2, 1 / cosh(z)^2, a Heaviside step": '''
+def mlp_backward(X, Ws, activation, dout):
+    phi = {"relu": relu, "sigmoid": sigmoid, "tanh": np.tanh}[activation]
+    hs, zs = [X], []
+    for W in Ws:
+        zs.append(hs[-1] @ W.T)
+        hs.append(phi(zs[-1]))
+    grads, g = [], dout
+    for l in range(len(Ws) - 1, -1, -1):
+        z = zs[l]
+        if activation == "relu":
+            slope = np.heaviside(z, 0.0)
+        elif activation == "sigmoid":
+            e = np.exp(-np.abs(z))
+            slope = e / (1 + e) ** 2
+        else:
+            slope = 1 / np.cosh(z) ** 2
+        gz = g * slope
+        grads.insert(0, gz.T @ hs[l])
+        g = gz @ Ws[l]
+    return grads
+''',
+    },
+}
