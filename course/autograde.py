@@ -50,6 +50,7 @@ STATE_VERSION = 1
 # Failures that may not be the hand-in's fault (the machine, the environment): tried again on every
 # run. The others (malformed, wrong name, timeout, kernel died) wait for a new hand-in or --force.
 RETRIED = ("could not be graded", "could not be saved", "the grading process failed")
+RETRIES = 2  # a submission whose grading process dies is tried this many times more, then reported
 
 
 @dataclass
@@ -199,10 +200,8 @@ class GradebookWriter:
         dest = self._dir("autograded", s)
         _rmtree(dest)
         dest.mkdir(parents=True)
-        for name, data in sub.files.items():  # the student's other files, then the assignment's
-            if not name.endswith(".ipynb"):
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                (dest / name).write_bytes(data)
+        # only the assignment's own files go next to the graded notebook (and so into the feedback
+        # folder): nothing else of the hand-in (it stays in submitted/)
         files = Path(self.ref.path) / "files"
         for f in sorted(files.rglob("*")):
             if f.is_file():
@@ -240,6 +239,9 @@ class GradebookWriter:
             self._feedback = ClassFeedback(self.course.api, self.ref.assignment, self.ref.notebook)
         with grading._quiet_output():
             return self._feedback.write(student)
+
+    def has_grade(self, student: str) -> bool:
+        return student in self.graded_students()
 
     def graded_students(self) -> set[str]:
         with self.gradebook() as gb:
@@ -287,10 +289,118 @@ def default_jobs() -> int:
 def process_pool(jobs: int) -> cf.Executor:
     """The default executor: ``jobs`` worker processes (spawned: no gradebook connection is inherited)."""
     # (kernels inherit course.grading's one BLAS/OpenMP thread: N kernels share N cores without stalls)
-    pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
-    for _ in range(jobs):  # start every worker now: they import while the main process prepares
-        pool.submit(_warm_up)
-    return pool
+    return SlotPool(jobs)
+
+
+class SlotPool(cf.Executor):
+    """``jobs`` worker processes, each a one-process pool of its own (issue 18).
+
+    One ``ProcessPoolExecutor`` of N processes breaks as a whole when one of them dies (the OOM
+    killer, a kill): every pending task fails with it. Here a worker that dies fails only the task it
+    was running (``BrokenProcessPool``); its slot gets a new process and the other slots go on.
+    """
+
+    def __init__(self, jobs: int, warm_up=True):
+        import collections
+        import threading
+
+        self.ctx = multiprocessing.get_context("spawn")
+        self.warm = warm_up
+        self.lock = threading.RLock()
+        self.queue = collections.deque()  # (outer future, fn, args, kwargs) waiting for a slot
+        self.slots: list[cf.ProcessPoolExecutor | None] = [self._new_slot() for _ in range(jobs)]
+        self.busy = [False] * jobs
+        self.closed = False
+
+    def _new_slot(self) -> cf.ProcessPoolExecutor:
+        pool = cf.ProcessPoolExecutor(1, mp_context=self.ctx)
+        if self.warm:  # start the worker now: it imports while the main process prepares
+            pool.submit(_warm_up)
+        return pool
+
+    def submit(self, fn, /, *args, **kwargs) -> cf.Future:
+        outer = cf.Future()
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("cannot submit after shutdown")
+            self.queue.append((outer, fn, args, kwargs))
+            self._dispatch()
+        return outer
+
+    def _dispatch(self) -> None:
+        with self.lock:
+            for k, pool in enumerate(self.slots):
+                while not self.busy[k] and self.queue and pool is not None:
+                    outer, fn, args, kwargs = self.queue.popleft()
+                    if outer.cancelled():
+                        continue
+                    try:
+                        inner = pool.submit(fn, *args, **kwargs)
+                    except Exception:  # the slot broke while idle: a new process, and try again
+                        self.queue.appendleft((outer, fn, args, kwargs))
+                        pool = self.slots[k] = self._replace(k)
+                        continue
+                    if not outer.set_running_or_notify_cancel():
+                        inner.cancel()
+                        continue
+                    self.busy[k] = True
+                    inner.add_done_callback(lambda f, k=k, outer=outer: self._done(k, outer, f))
+
+    def _replace(self, k: int):
+        old = self.slots[k]
+        if old is not None:
+            old.shutdown(wait=False, cancel_futures=True)
+        return None if self.closed else self._new_slot()
+
+    def _done(self, k: int, outer: cf.Future, inner: cf.Future) -> None:
+        exc = inner.exception()
+        with self.lock:
+            self.busy[k] = False
+            if isinstance(exc, cf.process.BrokenProcessPool):
+                self.slots[k] = self._replace(k)
+            if not self.closed:
+                self._dispatch()
+        if exc is not None:
+            outer.set_exception(exc)
+        else:
+            outer.set_result(inner.result())
+
+    def processes(self) -> list:
+        return [p for pool in self.slots if pool is not None for p in (pool._processes or {}).values()]
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self.lock:
+            self.closed = True
+            if cancel_futures:
+                while self.queue:
+                    self.queue.popleft()[0].cancel()
+            pools = [p for p in self.slots if p is not None]
+        for pool in pools:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def interrupt(self, grace: float = 10.0) -> None:
+        """Ctrl+C: every worker stops now (SIGINT: each ends its kernel and removes its sandbox), then
+        is killed if it has not ended after ``grace`` seconds."""
+        import signal
+
+        procs = self.processes()
+        self.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            with _suppress_os():
+                os.kill(p.pid, signal.SIGINT)
+        deadline = time.monotonic() + grace
+        for p in procs:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                with _suppress_os():
+                    p.kill()
+                p.join(5)
+
+
+def _suppress_os():
+    import contextlib
+
+    return contextlib.suppress(OSError, ValueError)
 
 
 def _warm_up() -> None:
@@ -422,6 +532,13 @@ def autograde(
             print(f"  {skipped} unchanged submission(s) not graded again (--force grades everything)", file=out)
         if tasks:
             _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress)
+    except KeyboardInterrupt:  # Ctrl+C: stop every worker now; what is graded is saved, the rest waits
+        if hasattr(pool, "interrupt"):
+            pool.interrupt()
+        else:
+            pool.shutdown(wait=False, cancel_futures=True)
+        print("\ninterrupted: the submissions graded so far are saved; run again to grade the rest", file=out)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -492,7 +609,8 @@ def _plan(subs, state, writer: GradebookWriter, force: bool, timeout: float, fre
 def _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress) -> None:
     from tqdm import tqdm
 
-    futures = {pool.submit(execute_submission, task): sub for sub, task in tasks}
+    futures = {pool.submit(execute_submission, task): (sub, task) for sub, task in tasks}
+    attempts: dict[str, int] = {}
     bar = tqdm(
         total=len(futures),
         desc=f"grading {assignment}",
@@ -503,20 +621,35 @@ def _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment
         dynamic_ncols=True,
     )
     try:
-        for future in cf.as_completed(futures):
-            sub = futures[future]
-            try:
-                executed = future.result()
-            except Exception as exc:  # the worker itself died (not the kernel): out of memory, killed
-                executed = Executed(sub.student, problem=f"the grading process failed ({type(exc).__name__}: {exc})")
-            outcome = _write_one(writer, sub, executed)
-            if outcome.status != "graded" and writer.forget(sub.student):
-                removed.append(sub.student)
-            outcomes[sub.student] = outcome
-            state["students"][sub.student] = _state_entry(outcome)
-            save_state(course, assignment, state)
-            bar.set_postfix_str(f"{sub.student}: {outcome.status}", refresh=False)
-            bar.update()
+        while futures:
+            done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                sub, task = futures.pop(future)
+                try:
+                    executed = future.result()
+                except Exception as exc:  # the worker itself died (not the kernel): out of memory, killed
+                    attempts[sub.student] = attempts.get(sub.student, 0) + 1
+                    if attempts[sub.student] <= RETRIES:  # only this submission is tried again
+                        futures[pool.submit(execute_submission, task)] = (sub, task)
+                        continue
+                    executed = Executed(
+                        sub.student,
+                        problem=f"could not be graded: the grading process died {attempts[sub.student]} times while "
+                        f"grading it ({type(exc).__name__}; out of memory? killed?); the next run tries again",
+                    )
+                outcome = _write_one(writer, sub, executed)
+                if outcome.status != "graded" and not outcome.reason.startswith(RETRIED):
+                    if writer.forget(sub.student):  # the newest hand-in cannot be graded: its fault
+                        removed.append(sub.student)
+                elif outcome.status != "graded":  # not the hand-in's fault: an earlier grade is never removed
+                    if writer.has_grade(sub.student):
+                        outcome.reason += "; the earlier grade stays in the gradebook until then"
+                    outcome.digest = ""  # the next run grades it again
+                outcomes[sub.student] = outcome
+                state["students"][sub.student] = _state_entry(outcome)
+                save_state(course, assignment, state)
+                bar.set_postfix_str(f"{sub.student}: {outcome.status}", refresh=False)
+                bar.update()
     finally:
         bar.close()
 

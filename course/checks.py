@@ -73,6 +73,27 @@ def _shown_as_check_failure(check):
     return wrapper
 
 
+# Set by the judge (course.judge) while the hidden part of a test cell runs (issue 18): failure
+# messages then say how far off, where and the likely cause, never the expected value itself (five
+# resubmissions must not turn printed expectations into a lookup table).
+_HIDDEN = False
+
+
+def _expected(value, fmt: str = "") -> str:
+    if _HIDDEN:
+        return "(hidden)"
+    return repr(value) if fmt == "r" else format(value, fmt)
+
+
+def _is_tensor(value) -> bool:
+    """A real torch.Tensor of this process (never an object trusted by its type's name: a handle to a
+    student's object whose class is called ``torch.Something`` is not a tensor)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor) and not getattr(type(value), "_course_remote", False)
+
+
 def _type_name(obj) -> str:
     cls = type(obj)
     if getattr(cls, "_course_remote", False):  # an object the judge only holds a handle to
@@ -93,7 +114,7 @@ def as_float_array(name: str, value) -> np.ndarray:
     if isinstance(value, (bool, np.bool_)):
         raise AssertionError(f"{name}: got a bool ({value}), expected a number or an array.")
     type_ok = isinstance(value, (numbers.Number, np.ndarray, np.generic, list, tuple))
-    if not type_ok and _type_name(value).startswith("torch."):
+    if not type_ok and _is_tensor(value):
         value = value.detach().cpu().numpy()
         type_ok = True
     if not type_ok:
@@ -207,7 +228,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
         idx = tuple(int(i) for i in np.argwhere(bad_a)[0]) if a.ndim else ()
         lines.append(
             f"  {int(bad_a.sum())} non-finite value(s) (NaN or inf), first at index {_fmt_index(idx)}: "
-            f"got {a[idx]}, expected {e[idx]}"
+            f"got {a[idx]}, expected {_expected(e[idx])}"
         )
         lines.append("  likely cause: an overflow in exp, a log of 0, or a division by 0; use a stable formula")
         raise AssertionError("\n".join(lines))
@@ -226,7 +247,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     lines.append(f"  shape {a.shape}, dtype {raw_dtype}; {n_bad} of {a.size} entries outside the tolerance")
     lines.append(
         f"  largest absolute error {err[i_abs]:.3e} at index {_fmt_index(i_abs)}: "
-        f"got {a[i_abs]:.8g}, expected {e[i_abs]:.8g}"
+        + (f"got {a[i_abs]:.8g}, expected {e[i_abs]:.8g}" if not _HIDDEN else "values hidden in a hidden test")
     )
     if nonzero.any():
         lines.append(f"  largest relative error {rel[i_rel]:.3e} at index {_fmt_index(i_rel)}")
@@ -274,7 +295,8 @@ def check_equal(name: str, actual, expected) -> None:
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
             raise AssertionError(
-                f"{name}: expected a sequence of length {len(expected)} like {tuple(expected)}, "
+                f"{name}: expected a sequence of length {len(expected)}"
+                f"{'' if _HIDDEN else f' like {tuple(expected)}'}, "
                 f"got {actual!r} (type {_type_name(actual)})"
             )
         for k, (a, e) in enumerate(zip(actual, expected, strict=True)):
@@ -282,18 +304,24 @@ def check_equal(name: str, actual, expected) -> None:
         return
     if isinstance(expected, (bool, np.bool_)) or isinstance(expected, str):
         if type(actual) is not type(expected) or actual != expected:
-            raise AssertionError(f"{name}: expected {expected!r}, got {actual!r}")
+            raise AssertionError(f"{name}: expected {_expected(expected, 'r')}, got {actual!r}")
         return
     if not isinstance(actual, (numbers.Integral, np.integer)) or isinstance(actual, (bool, np.bool_)):
         if isinstance(actual, (float, np.floating)) and float(actual).is_integer():
             actual = int(actual)
         else:
             raise AssertionError(
-                f"{name}: expected the whole number {expected}, got {actual!r} (type {_type_name(actual)})"
+                f"{name}: expected the whole number {_expected(expected)}, got {actual!r} (type {_type_name(actual)})"
             )
     a, e = int(actual), int(expected)
     if a == e:
         return
+    if _HIDDEN:  # how far off, not the expected number
+        off = f"{abs(a - e) / abs(e):.0%}" if e else "some"
+        raise AssertionError(
+            f"{name}: got {a}, {'more' if a > e else 'less'} than the expected value (hidden test) by about {off}"
+            + ("; it is a whole multiple of the expected value" if e and a % e == 0 else "")
+        )
     msg = f"{name}: expected {e}, got {a} (off by {a - e:+d})"
     if e != 0 and a != 0:
         if a % e == 0:

@@ -1,26 +1,63 @@
-"""Start a student's kernel in its own mount namespace, then as the sandbox user (run as root).
+"""A student's kernel in a box of its own (run as root): namespaces and a minimal filesystem.
 
-    python -m course.jail UID GID TMP_BYTES KEEP:KEEP -- python -m ipykernel_launcher -f <connection file>
+    python -m course.jail UID GID TMP_BYTES RO:RO RW:RW CWD -- python -m ipykernel_launcher -f <connection file>
 
-``course.sandbox`` launches kernels through this when it runs as root: the kernel gets no network
-(a network namespace of its own), private, size-limited ``/tmp``, ``/var/tmp`` and ``/dev/shm``
-(nothing another program left there is visible, and filling them fills only the kernel's own
-memory-backed folders), then drops to the
-sandbox user (no supplementary groups) and ``exec``s the kernel. The sandbox home itself is a
-size-limited tmpfs mounted by ``course.sandbox`` (the grader must see it too: the judge's socket
-and the kernel's connection file live there).
+``course.sandbox`` starts every kernel through :func:`jail` (in the child forked by
+``course.zygote``, or before ``exec`` with ``--fresh-kernels``). It does with system calls what
+Debian's ``bubblewrap`` does with command-line options (bubblewrap must ``exec`` its command, so it
+cannot box a kernel forked from the zygote; see autograder/SECURITY.md):
+
+* **namespaces**: mount, PID, IPC, network and UTS of its own (``unshare``);
+* **a minimal filesystem**: a new root (a tmpfs, read-only) holding only ``/usr`` and the links of a
+  merged-``/usr`` system, a few files of ``/etc`` (users, the dynamic linker's cache), a few devices
+  (``null``, ``zero``, ``full``, ``random``, ``urandom``), ``/sys/devices/system/cpu``, the runtime,
+  the venv and the course package (all read-only, ``nosuid``), the kernel's own home and the judge's
+  socket folder; a ``/proc`` of its PID namespace (its own processes only); private, size-limited
+  ``/tmp``, ``/var/tmp`` and ``/dev/shm``. Nothing else of the machine is visible (``pivot_root``,
+  the old root detached);
+* **processes**: a PID-1 *init* (root, in the namespace) starts the kernel and reaps; when the
+  kernel ends, init ends, and with it every process of the namespace (the kernel's children, a
+  chain that changes pid every few ms). Init dies with its parent (``PR_SET_PDEATHSIG``), which is
+  the process the grader watches and kills: killing it ends the whole tree;
+* **privileges**: the kernel drops to the sandbox user (no supplementary groups, no capabilities)
+  with ``no_new_privs`` (no set-uid program can give any back).
+
+Three processes, one process group: the *outer* (in the machine's PID namespace: what the grader
+watches, signals and kills; it ignores SIGINT, which the kernel handles), *init* (pid 1) and the
+kernel (pid 2). An interrupt sent to the group reaches the kernel; init ignores it (a PID-1 without
+a handler does).
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import signal
 import sys
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x20, 0x1000, 0x4000, 1 << 18
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 1 << 18
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+ETC_FILES = ("passwd", "group", "nsswitch.conf", "ld.so.cache", "ld.so.conf", "localtime", "hosts", "host.conf")
+DEVICES = ("null", "zero", "full", "random", "urandom")
+SYSTEM_RO = ("/usr", "/sys/devices/system/cpu")
+MERGED_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+STAGE = "/tmp"  # where the new root is built (in the kernel's own mount namespace)
+
+_libc = None
+
+
+def _c():
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+        _libc.mount.argtypes = [ctypes.c_char_p] * 4 + [ctypes.c_void_p]
+        _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+    return _libc
 
 
 def _check(result: int, what: str) -> None:
@@ -29,48 +66,152 @@ def _check(result: int, what: str) -> None:
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
+def _mount(source, target, fstype, flags, data=None, what=""):
+    enc = lambda s: s.encode() if isinstance(s, str) else s  # noqa: E731
+    _check(_c().mount(enc(source), enc(target), enc(fstype), flags, enc(data)), what or f"mount {target}")
+
+
 def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def jail(uid: int, gid: int, tmp_bytes: int, keep: list[str]) -> None:
-    """``keep``: folders the kernel needs (the venv, the course package) that may lie under /tmp:
-    they are bound back, read-only, into the private /tmp at the same path."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    # its own mounts, and its own network: no interface but a loopback that is down (the kernel talks
-    # to the grader over Unix sockets in its home: ZMQ's ipc transport and the judge's socket)
-    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare(CLONE_NEWNS | CLONE_NEWNET)")
-    # nothing mounted here propagates back to the machine
-    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
-    kept = []  # (path, fd opened before its folder is covered)
-    for path in keep:
-        if any(_under(path, d) for d in PRIVATE_DIRS) and os.path.isdir(path):
-            kept.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
-    for target in PRIVATE_DIRS:
-        if os.path.isdir(target):
-            opts = f"size={tmp_bytes},mode=1777".encode()
-            _check(libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {target}")
-    for path, fd in kept:
-        mask = os.umask(0o022)  # the folders above it must be enterable by the sandbox user, whatever the umask
-        try:
-            os.makedirs(path, mode=0o755, exist_ok=True)
-        finally:
-            os.umask(mask)
-        source = f"/proc/self/fd/{fd}".encode()
-        _check(libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
-        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
-        _check(libc.mount(b"none", path.encode(), None, flags, None), f"read-only {path}")
-        os.close(fd)
+def _prctl(option: int, arg: int) -> None:
+    _check(_c().prctl(option, ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl")
+
+
+def jail(uid: int, gid: int, tmp_bytes: int, ro: list[str], rw: list[str], cwd: str | None = None) -> None:
+    """Box this process (root): returns in the kernel only, as ``uid``/``gid`` in the new root.
+
+    ro: folders bound read-only at the same path (the venv, the runtime, the course package);
+    rw: folders bound read-write at the same path (the kernel's home, the judge's socket folder).
+    The calling process becomes the *outer* and init its child: neither returns.
+    """
+    _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    alive_r, alive_w = os.pipe()  # init learns the outer has gone even if that happened before PDEATHSIG
+    pid = os.fork()
+    if pid:
+        os.close(alive_r)
+        _outer(pid)
+    os.close(alive_w)
+    try:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        import select
+
+        if select.select([alive_r], [], [], 0)[0]:
+            os._exit(1)  # the outer is gone already
+        _build_root(tmp_bytes, ro, rw)
+        _c().sethostname(b"sandbox", 7)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+            signal.signal(sig, signal.SIG_IGN)  # init: an interrupt is for the kernel
+        kernel = os.fork()
+    except BaseException as exc:  # noqa: BLE001 - init never returns to the caller
+        print(f"course.jail: {exc}", file=sys.stderr, flush=True)
+        os._exit(1)
+    if kernel:
+        _init(kernel)
+    os.close(alive_r)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python starts (exec resets it to that too)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.setgroups([])
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
+    if cwd:
+        os.chdir(cwd)
+
+
+def _outer(child: int) -> None:
+    """The outer process: waits for init, exits as it did; an interrupt is for the kernel, not for us."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(1)
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(code if code >= 0 else 128 - code)
+
+
+def _init(kernel: int) -> None:
+    """PID 1 of the namespace: reap every orphan; when the kernel ends, end (and so does everything)."""
+    code = 1
+    while True:
+        try:
+            pid, status = os.wait()
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            break
+        if pid == kernel:
+            code = os.waitstatus_to_exitcode(status)
+            code = code if code >= 0 else 128 - code
+            break
+    os._exit(code)
+
+
+def _build_root(tmp_bytes: int, ro: list[str], rw: list[str]) -> None:
+    """In init (root, new mount and PID namespaces): the minimal filesystem, then pivot_root into it."""
+    _mount("none", "/", None, MS_REC | MS_PRIVATE, what="mount --make-rprivate /")
+    binds: list[tuple[str, int, bool]] = []  # (path, fd opened before the stage covers anything, read-only)
+    for path, readonly in [(p, True) for p in SYSTEM_RO + tuple(ro)] + [(p, False) for p in rw]:
+        if os.path.isdir(path) and not os.path.islink(path):
+            binds.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY), readonly))
+    etc = [(f"/etc/{n}", os.open(f"/etc/{n}", os.O_PATH)) for n in ETC_FILES if os.path.isfile(f"/etc/{n}")]
+    devs = [(f"/dev/{n}", os.open(f"/dev/{n}", os.O_PATH)) for n in DEVICES if os.path.exists(f"/dev/{n}")]
+    links = {n: os.readlink(f"/{n}") for n in MERGED_LINKS if os.path.islink(f"/{n}")}
+    _mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755", "mount the new root")
+    root = STAGE
+    mask = os.umask(0o022)  # the folders of the new root are enterable by the sandbox user, whatever the umask
+    try:
+        for name, target in links.items():
+            os.symlink(target, f"{root}/{name}")
+        for path, fd, readonly in sorted(binds, key=lambda b: b[0].count("/")):
+            dest = root + path
+            os.makedirs(dest, mode=0o755, exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", dest, None, MS_BIND | MS_REC, what=f"bind {path}")
+            flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (MS_RDONLY if readonly else 0)
+            _mount("none", dest, None, flags, what=f"remount {path}")
+            os.close(fd)
+        os.makedirs(f"{root}/etc", mode=0o755, exist_ok=True)
+        for (path, fd), flags in [(e, 0) for e in etc] + [(d, 1) for d in devs]:
+            dest = root + path
+            os.makedirs(os.path.dirname(dest), mode=0o755, exist_ok=True)
+            open(dest, "w").close()
+            _mount(f"/proc/self/fd/{fd}", dest, None, MS_BIND, what=f"bind {path}")
+            ro_flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (0 if flags else MS_NODEV | MS_RDONLY)
+            _mount("none", dest, None, ro_flags, what=f"remount {path}")
+            os.close(fd)
+        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                             ("stderr", "/proc/self/fd/2")):  # fmt: skip
+            os.symlink(target, f"{root}/dev/{name}")
+        for target in PRIVATE_DIRS:
+            os.makedirs(root + target, mode=0o755, exist_ok=True)
+            opts = f"size={tmp_bytes},mode=1777"
+            _mount("tmpfs", root + target, "tmpfs", MS_NOSUID | MS_NODEV, opts, f"mount {target}")
+        os.makedirs(f"{root}/proc", mode=0o555, exist_ok=True)
+        os.makedirs(f"{root}/.old", mode=0o700)
+    finally:
+        os.umask(mask)
+    os.chdir(root)
+    _check(_c().syscall(155, b".", b".old"), "pivot_root")  # 155: pivot_root on x86-64
+    os.chdir("/")
+    _check(_c().umount2(b"/.old", MNT_DETACH), "detach the old root")
+    os.rmdir("/.old")
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, what="mount /proc")
+    _mount("none", "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, what="read-only /")
 
 
 def main(argv: list[str]) -> None:
-    uid, gid, tmp_bytes, keep, sep, *command = argv
+    uid, gid, tmp_bytes, ro, rw, cwd, sep, *command = argv
     if sep != "--" or not command:
-        raise SystemExit("usage: python -m course.jail UID GID TMP_BYTES KEEP:KEEP -- COMMAND ...")
-    jail(int(uid), int(gid), int(tmp_bytes), [k for k in keep.split(os.pathsep) if k])
+        raise SystemExit("usage: python -m course.jail UID GID TMP_BYTES RO:RO RW:RW CWD -- COMMAND ...")
+    split = lambda s: [k for k in s.split(os.pathsep) if k]  # noqa: E731
+    jail(int(uid), int(gid), int(tmp_bytes), split(ro), split(rw), cwd)
     os.execv(command[0], command)
 
 

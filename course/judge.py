@@ -39,6 +39,8 @@ SCRIPT = "judge.json"
 GRACE = 5.0  # seconds the kernel gets to finish its probe cell once the test is over
 CONNECT = 30.0  # seconds the kernel gets to connect to the judge after the probe cell was sent
 MAX_STUDENT_OUTPUT = 16 * 1024  # bytes of what the student's functions printed, kept per test cell
+# ... per test cell with hidden tests (issue 18: prints of the hidden inputs are not a lookup table)
+MAX_STUDENT_OUTPUT_HIDDEN = 512
 
 
 # -- the script ----------------------------------------------------------------------------------
@@ -157,9 +159,12 @@ class RemoteObject:
         object.__setattr__(self, "_callable", is_callable)
 
     @property
-    def __class__(self):  # isinstance(model, AdderRNN) holds when the kernel's object is an AdderRNN
+    def __class__(self):
+        # isinstance(model, AdderRNN) holds when the kernel's object is of a class of that name that the
+        # instructor's set-up code defined (a fixture class of the judge). The name is all the judge knows of
+        # the kernel's class: a known gap (autograder/SECURITY.md); what the object computes is still checked.
         cls = self._session.judge.ns.get(self._type)
-        return cls if isinstance(cls, type) else RemoteObject
+        return cls if isinstance(cls, type) and cls.__module__ == "__main__" else RemoteObject
 
     def __call__(self, *args, **kwargs):
         if not self._callable:
@@ -246,9 +251,18 @@ class Session:
         if not reply.get("ok"):
             raise _student_exception(reply.get("error") or {})
         if "writeback" in reply:
+            # only what the call may change reaches the test's objects: a generator's state (it was drawn
+            # from), and the arguments the contract says it updates in place. Anything else the kernel
+            # sends back is ignored (issue 18: a change of the test's own arrays never steers an expectation)
             new_args, new_kwargs = (self._decode(v) for v in wire._list(reply["writeback"], 2))
-            _write_back(list(args), new_args)
-            _write_back(dict(kwargs), new_kwargs)
+            mutates = set((contract or {}).get("mutates") or ())
+            if isinstance(new_args, list):
+                for k, (o, n) in enumerate(zip(args, new_args, strict=False)):
+                    _write_back(o, n, generators_only=k not in mutates)
+            if isinstance(new_kwargs, dict):
+                for key, o in kwargs.items():
+                    if key in new_kwargs:
+                        _write_back(o, new_kwargs[key], generators_only=key not in mutates)
         if reply.get("used_torch"):
             from course.guard import _message
 
@@ -279,7 +293,13 @@ class Session:
     def _wait(self, rid) -> dict:
         while True:
             try:
-                msg = wire.recv(self.sock)
+                left = self.judge.time_left()
+                if left is not None and left <= 0:
+                    raise TimeoutError
+                self.sock.settimeout(left)
+                msg = wire.recv(self.sock, wire.MAX_KERNEL_FRAME, wire.MAX_ITEMS)
+            except TimeoutError:
+                raise KernelGone(self.judge.late_message()) from None
             except (EOFError, OSError, wire.WireError, struct_error) as exc:
                 raise KernelGone(self.judge.gone_message(exc)) from None
             op = msg.get("op")
@@ -292,10 +312,15 @@ class Session:
 
     def _serve_callback(self, msg):
         rid = msg.get("id")
+        if self.judge.out_of_time():  # callbacks count in the test's time (issue 18)
+            raise KernelGone(self.judge.late_message())
         try:
             fn = self.callbacks[int((msg.get("target") or {}).get("fn"))]
             args, kwargs = self._decode(msg.get("args")), self._decode(msg.get("kwargs"))
-            reply = {"ok": True, "value": self.codec.encode(fn(*args, **kwargs))}
+            value = fn(*args, **kwargs)
+            if self.judge.out_of_time():
+                raise KernelGone(self.judge.late_message())
+            reply = {"ok": True, "value": self.codec.encode(value)}
         except KernelGone:
             raise
         except Exception as exc:
@@ -322,15 +347,24 @@ def _student_exception(err: dict) -> Exception:
     return StudentError(f"{name}: {text}")
 
 
-def _write_back(orig, new) -> None:
-    """The student's function changed its arguments in place: do the same to the judge's objects."""
+def _write_back(orig, new, generators_only: bool = False) -> None:
+    """The student's function changed its arguments in place: do the same to the judge's objects
+    (generators_only: only the state of the generators in ``orig`` is updated)."""
     import numpy as np
 
-    if isinstance(orig, np.ndarray) and isinstance(new, np.ndarray):
+    if isinstance(orig, np.random.Generator) and isinstance(new, np.random.Generator):
+        orig.bit_generator.state = new.bit_generator.state
+    elif generators_only:
+        if isinstance(orig, (list, tuple)) and isinstance(new, (list, tuple)):
+            for o, n in zip(orig, new, strict=False):
+                _write_back(o, n, True)
+        elif isinstance(orig, dict) and isinstance(new, dict):
+            for key, o in orig.items():
+                if key in new:
+                    _write_back(o, new[key], True)
+    elif isinstance(orig, np.ndarray) and isinstance(new, np.ndarray):
         if orig.shape == new.shape and orig.flags.writeable:
             orig[...] = new
-    elif isinstance(orig, np.random.Generator) and isinstance(new, np.random.Generator):
-        orig.bit_generator.state = new.bit_generator.state
     elif isinstance(orig, list) and isinstance(new, list):
         for k in range(min(len(orig), len(new))):
             if _mutable(orig[k]):
@@ -368,6 +402,7 @@ class Verdict:
     error: tuple[str, str, list[str]] | None = None  # ename, evalue, traceback lines
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    hidden: bool = False  # the cell has hidden tests: what the student's code printed is cut short
 
 
 @contextlib.contextmanager
@@ -401,6 +436,17 @@ class Judge:
         self.tests = {c["grade_id"]: i for i, c in enumerate(script["cells"]) if c["kind"] == "test"}
         self._session: Session | None = None
         self.kernel_note = ""
+        self.deadline: float | None = None  # time.monotonic() by which the running test must be over
+
+    def time_left(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def out_of_time(self) -> bool:
+        left = self.time_left()
+        return left is not None and left <= 0
+
+    def late_message(self) -> str:
+        return "the test ran past its time limit while your code was running (or calling back into the test)"
 
     def session(self) -> Session:
         if self._session is None:
@@ -445,13 +491,18 @@ class Judge:
         out = io.StringIO()
         self._session = Session(self, sock) if sock is not None else None
         _seed()
+        from course import checks
+
         try:
             with self._context(), contextlib.redirect_stdout(out):
-                code = compile(cell["source"], f"<test {grade_id}>", "exec")
-                exec(code, self.ns)
+                for code, hidden in _parts(cell["source"], grade_id):
+                    checks._HIDDEN = hidden  # failure messages of hidden tests never show expected values
+                    verdict.hidden = verdict.hidden or hidden
+                    exec(code, self.ns)
         except BaseException as exc:  # noqa: BLE001 - any failure of the test is the test's verdict
             verdict.error = _format_error(exc)
         finally:
+            checks._HIDDEN = False
             self._session = None
         verdict.printed = out.getvalue()
         verdict.seconds = time.monotonic() - start
@@ -460,6 +511,26 @@ class Judge:
             ename, evalue, tb = verdict.error
             verdict.error = (ename, evalue, tb + [f"(a set-up cell failed in the grader: {errors[0]})"])
         return verdict
+
+
+HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
+
+
+def _parts(source: str, grade_id: str) -> list[tuple[object, bool]]:
+    """The test cell's code as (code, hidden): the visible tests, then the hidden tests (from nbgrader's
+    ``### BEGIN HIDDEN TESTS`` on). A cell whose hidden part does not compile on its own (the mark
+    inside an indented block) runs whole, as hidden."""
+    name = f"<test {grade_id}>"
+    lines = source.splitlines(keepends=True)
+    at = next((k for k, line in enumerate(lines) if line.strip().startswith(HIDDEN_MARK)), None)
+    if at is None:
+        return [(compile(source, name, "exec"), False)]
+    try:
+        visible = compile("".join(lines[:at]), name, "exec")
+        hidden = compile("\n" * at + "".join(lines[at:]), name, "exec")  # line numbers as in the cell
+    except SyntaxError:
+        return [(compile(source, name, "exec"), True)]
+    return [(visible, False), (hidden, True)]
 
 
 def _seed() -> None:
@@ -489,8 +560,14 @@ def _format_error(exc: BaseException) -> tuple[str, str, list[str]]:
 
 
 # -- running a test cell: the judge in a thread, the kernel's probe cell in nbclient ------------------
-def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, socket_dir: Path, kernel_pid):
+def judged_cell(
+    execute, judge: Judge, run_kernel_cell, cell, resources, index, socket_dir: Path, kernel_pid, deadline=None
+):
     """Grade test ``cell``: the kernel serves calls while the judge runs the test; returns the cell.
+
+    socket_dir: a folder of the grader's (never one the student's code can change: the socket is
+    bound and chmod'ed in it as root). deadline: ``time.monotonic()`` by which the test must be over
+    (every call into the kernel, every callback the kernel makes into the test counts).
 
     run_kernel_cell(cell, resources, index): nbgrader's Execute.preprocess_cell (it may raise
     nbclient's DeadKernelError / CellTimeoutError: the caller's kernel-death handling sees them).
@@ -517,8 +594,8 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
             try:
                 sock, _ = listener.accept()
                 conn_box.append(sock)
-                sock.settimeout(None)
-                hello = wire.recv(sock)
+                sock.settimeout(CONNECT)
+                hello = wire.recv(sock, 1024, 16)
                 if hello.get("op") != "hello" or hello.get("token") != token:
                     raise wire.WireError("the kernel's probe did not introduce itself")
             except (OSError, EOFError, wire.WireError):
@@ -552,6 +629,7 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
     thread = threading.Thread(target=judge_side, daemon=True)
     dog = threading.Thread(target=watchdog, daemon=True)
     judge.kernel_note = ""
+    judge.deadline = deadline
     thread.start()
     dog.start()
     error = None
@@ -576,7 +654,11 @@ def judged_cell(execute, judge: Judge, run_kernel_cell, cell, resources, index, 
         for sock in conn_box:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        thread.join()
+        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()) + GRACE)
+        if thread.is_alive():  # the test itself runs on past its time (a callback of the test with a huge
+            # argument): it is abandoned, its socket closed (its next call fails), and it fails
+            verdict.clear()
+            verdict.append(Verdict(error=("KernelGone", judge.late_message(), [f"KernelGone: {judge.late_message()}"])))
         for sock in conn_box:
             sock.close()
         with contextlib.suppress(OSError):
@@ -604,8 +686,10 @@ def _outputs(kernel_outputs, v: Verdict) -> list:
                 # the probe cell failed in the kernel although every call was answered: not a pass
                 v.error = ("KernelGone", f"the kernel reported {out.get('ename')}: {str(out.get('evalue'))[:500]}", [])
     text = "".join(printed)
-    if len(text.encode()) > MAX_STUDENT_OUTPUT:
-        text = text.encode()[:MAX_STUDENT_OUTPUT].decode("utf-8", "ignore") + "\n[... your code printed more ...]\n"
+    cap = MAX_STUDENT_OUTPUT_HIDDEN if v.hidden else MAX_STUDENT_OUTPUT
+    if len(text.encode()) > cap:
+        more = " (hidden tests show only the start)" if v.hidden else ""
+        text = text.encode()[:cap].decode("utf-8", "ignore") + f"\n[... your code printed more{more} ...]\n"
     outputs = []
     if text:
         outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))

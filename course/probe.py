@@ -102,7 +102,10 @@ class _Server:
             if k in ("over", "invalid", "divide", "under") and v in modes
         }
         contract = msg.get("contract")
-        options = None  # a plain call: no contract, as in-process
+        # a plain call (a test calling the answer directly): an in-place change of the test's arguments
+        # fails as a broken contract (issue 18: it is never written back to steer an expectation);
+        # returning a view is allowed, as in-process
+        options = {"may_alias": True, "mutates": []}
         if isinstance(contract, dict):
             options = {
                 "may_alias": _alias_option(contract.get("may_alias", False)),
@@ -130,8 +133,6 @@ class _Server:
         from course.contracts import checked_call
 
         def call():
-            if options is None:
-                return fn(*args, **kwargs)
             return checked_call(name, fn, tuple(args), kwargs, **options)
 
         used_torch = None
@@ -218,6 +219,6 @@ class _Callback:
 def _error(exc: BaseException) -> dict:
     tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
     # drop this module's own frames: the student sees where their code failed
-    lines = [line for line in tb if "course/probe.py" not in line and "course/wire.py" not in line]
+    lines = [line for line in tb if not any(f"course/{m}.py" in line for m in ("probe", "wire", "contracts"))]
     text = "".join(lines)[-MAX_TRACEBACK:]
     return {"type": type(exc).__name__, "message": str(exc)[:2000], "traceback": text}

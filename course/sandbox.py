@@ -262,6 +262,19 @@ def jail_available() -> bool:
     return probe.returncode == 0
 
 
+def _judge_dir(user) -> Path:
+    """A folder for the judge's socket that the student's code cannot change (issue 18, critical):
+    root's, mode 710, group of the sandbox user (it may enter and connect, not create or rename).
+    The grader binds and chmods its socket only in here, never in a folder the student owns."""
+    if user is None:
+        return Path(tempfile.mkdtemp(prefix="course-judge-"))
+    HOMES.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="judge-", dir=HOMES))  # 700, root's
+    os.chown(folder, 0, user.pw_gid)
+    folder.chmod(0o710)
+    return folder
+
+
 class Sandbox:
     """One kernel's private home; ``with Sandbox(files, name) as box:`` then run the kernel."""
 
@@ -275,6 +288,7 @@ class Sandbox:
         self.user = sandbox_user()
         self.home: Path | None = None
         self.cwd: Path | None = None
+        self.judge_dir: Path | None = None  # the judge's socket folder: the grader's, never the student's
         self.pgids: list[int] = []
 
     def __enter__(self) -> Sandbox:
@@ -283,6 +297,7 @@ class Sandbox:
             self.home, self.jailed = _mounted_home(self.user)
         else:
             self.home = Path(tempfile.mkdtemp(prefix="tmp"))
+        self.judge_dir = _judge_dir(self.user)
         self.cwd = self.home / self.folder
         self.cwd.mkdir()
         for name, data in self.files.items():
@@ -311,6 +326,7 @@ class Sandbox:
         if self.jailed:
             subprocess.run(["umount", "--lazy", str(self.home)], capture_output=True)
         shutil.rmtree(self.home, ignore_errors=True)
+        shutil.rmtree(self.judge_dir, ignore_errors=True)
         return False
 
     def kill(self) -> None:
@@ -349,21 +365,23 @@ class Sandbox:
             kw.update(user=user[0], group=user[1], extra_groups=[])
         return kw
 
-    def jail_args(self) -> tuple[int, int, int, list[str]]:
-        """course.jail's arguments: the user, the size of the private /tmp, and what the kernel must
-        still see if it lies under the private /tmp (the venv, the course package)."""
+    def jail_args(self) -> tuple[int, int, int, list[str], list[str], str]:
+        """course.jail's arguments: the user, the size of the private /tmp, what the kernel sees
+        read-only (the venv, the runtime it links to, the course package), what it may write (its
+        home; the judge's socket folder, which is root's), and its working folder."""
         import course
 
-        keep = sorted({sys.prefix, str(Path(course.__file__).resolve().parent.parent)})
-        return self.user.pw_uid, self.user.pw_gid, PRIVATE_TMP_BYTES, keep
+        ro = sorted({sys.prefix, os.path.realpath(sys.base_prefix), str(Path(course.__file__).resolve().parent)})
+        rw = [str(self.home), str(self.judge_dir)]
+        return self.user.pw_uid, self.user.pw_gid, PRIVATE_TMP_BYTES, ro, rw, str(self.cwd)
 
     def command(self, kernel_cmd: list[str]) -> list[str]:
         """The kernel's command, behind course.jail when the home is a mounted tmpfs (root)."""
         if not self.jailed:
             return kernel_cmd
-        uid, gid, tmp_bytes, keep = self.jail_args()
-        jail = [sys.executable, "-m", "course.jail", str(uid), str(gid), str(tmp_bytes), os.pathsep.join(keep)]
-        return [*jail, "--", *kernel_cmd]
+        uid, gid, tmp_bytes, ro, rw, cwd = self.jail_args()
+        jail = [sys.executable, "-m", "course.jail", str(uid), str(gid), str(tmp_bytes)]
+        return [*jail, os.pathsep.join(ro), os.pathsep.join(rw), cwd, "--", *kernel_cmd]
 
     def fork_kernel(self, argv: list[str]):
         """The kernel forked from this process's zygote (course.zygote), or None: start it fresh."""

@@ -90,24 +90,67 @@ def collect(path: str | Path, notebook: str, config=None) -> list[Submission]:
 def collect_folder(path: Path, notebook: str) -> list[Submission]:
     """``<student_id>/<notebook>.ipynb`` (and any other files the student handed in)."""
     out = []
-    for folder in sorted(p for p in path.iterdir() if p.is_dir() and p.name not in IGNORED):
-        files, timestamp = _read_folder(folder)
+    for folder in sorted(p for p in path.iterdir() if p.name not in IGNORED and (p.is_dir() or p.is_symlink())):
+        try:
+            files, timestamp = _read_folder(folder)
+        except NotRegular as exc:
+            sub = Submission(folder.name, {}, None, str(folder))
+            sub.problem = f"not gradable: link ({exc}); hand in the notebook itself, not a link to a file"
+            out.append(sub)
+            continue
         out.append(_checked(Submission(folder.name, files, timestamp, str(folder)), notebook))
     return out
 
 
+class NotRegular(ValueError):
+    """A hand-in holds a symbolic link, a device, a fifo or a socket (issue 18): never followed or read."""
+
+
 def _read_folder(folder: Path) -> tuple[dict[str, bytes], str | None]:
-    """The files of one hand-in, and the submission time from nbgrader's timestamp.txt if any."""
+    """The files of one hand-in, and the submission time from nbgrader's timestamp.txt if any.
+
+    Nothing is followed: a symbolic link (to the instructor's notebook, a peer's, a root-only file),
+    a device, a fifo or a socket anywhere in the folder makes the hand-in not gradable (NotRegular);
+    files are opened with O_NOFOLLOW and checked to be the regular file that was listed."""
+    import os
+    import stat
+
     files, timestamp = {}, None
-    for f in sorted(folder.rglob("*")):
-        rel = f.relative_to(folder)
-        if not f.is_file() or any(part in IGNORED for part in rel.parts):
-            continue
-        if rel.as_posix() == "timestamp.txt":
-            timestamp = f.read_text().strip() or None
-        else:
-            files[rel.as_posix()] = f.read_bytes()
+    if folder.is_symlink():
+        raise NotRegular(f"{folder.name} is a symbolic link")
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED)
+        for name in sorted(dirs) + sorted(names):
+            f = Path(root) / name
+            rel = f.relative_to(folder)
+            if any(part in IGNORED for part in rel.parts):
+                continue
+            mode = os.lstat(f).st_mode
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file (device, fifo or socket)"
+                raise NotRegular(f"{rel.as_posix()} is {kind}")
+            data = _read_regular(f, rel)
+            if rel.as_posix() == "timestamp.txt":
+                timestamp = data.decode("utf-8", "replace").strip() or None
+            else:
+                files[rel.as_posix()] = data
     return files, timestamp
+
+
+def _read_regular(path: Path, rel: Path) -> bytes:
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise NotRegular(f"{rel.as_posix()} cannot be opened without following a link ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"{rel.as_posix()} is not a regular file")
+        return fh.read()
 
 
 def collect_zip(path: Path, notebook: str, config=None) -> list[Submission]:
@@ -170,8 +213,14 @@ def collect_folder_of_submitted(submitted: Path, assignment: str, notebook: str)
     """nbgrader's ``submitted/<student_id>/<assignment>/`` layout (what zip_collect writes)."""
     out = []
     for student in sorted(submitted.glob(f"*/{assignment}")):
-        files, timestamp = _read_folder(student)
         name = student.parent.name
+        try:
+            files, timestamp = _read_folder(student)
+        except NotRegular as exc:
+            sub = Submission(name, {}, None, f"zip: {name}")
+            sub.problem = f"not gradable: link ({exc}); hand in the notebook itself, not a link to a file"
+            out.append(sub)
+            continue
         out.append(_checked(Submission(name, files, timestamp, f"zip: {name}"), notebook))
     return out
 

@@ -32,6 +32,11 @@ import socket
 import struct
 
 MAX_FRAME = 256 * 1024**2  # bytes of one message; larger ones are refused (a result that large is a bug)
+# What the judge accepts from a kernel (issue 18): the size is checked from the length prefix, before a
+# byte of the frame is read, and the number of JSON values is counted before it is parsed, so a frame
+# costs the grader at most a few times its size in memory (arrays travel as one base64 string each).
+MAX_KERNEL_FRAME = 16 * 1024**2
+MAX_ITEMS = 200_000  # JSON values (array elements, object members) in one frame from a kernel
 MAX_DEPTH = 64  # nesting of containers
 DTYPES = {
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -52,13 +57,19 @@ def send(sock: socket.socket, message: dict) -> None:
     sock.sendall(struct.pack(">I", len(data)) + data)
 
 
-def recv(sock: socket.socket) -> dict:
-    """The next message; ``EOFError`` when the other side has gone."""
+def recv(sock: socket.socket, limit: int = MAX_FRAME, max_items: int | None = None) -> dict:
+    """The next message; ``EOFError`` when the other side has gone.
+
+    limit: bytes of the frame (checked before it is read); max_items: JSON values it may hold
+    (counted on the raw bytes before parsing; an upper bound: separators inside strings count too)."""
     size = struct.unpack(">I", _read(sock, 4))[0]
-    if size > MAX_FRAME:
-        raise WireError(f"message of {size} bytes is over the {MAX_FRAME}-byte limit")
+    if size > limit:
+        raise WireError(f"message of {size} bytes is over the {limit}-byte limit")
+    raw = _read(sock, size)
+    if max_items is not None and raw.count(b",") + raw.count(b"[") + raw.count(b"{") > max_items:
+        raise WireError(f"message of more than {max_items} values")
     try:
-        message = json.loads(_read(sock, size))
+        message = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise WireError(f"not a JSON message ({exc})") from None
     if not isinstance(message, dict):

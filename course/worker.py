@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -135,8 +136,9 @@ def execute_submission(task: Task) -> Executed:
             result.notebook, result.notes = _execute(task, tmp)
         except _Timeout:
             result.problem = (
-                f"timeout: grading took longer than {task.timeout:g} s (--timeout); the notebook may loop "
-                "forever. Run it yourself, or grade it again with a larger --timeout"
+                f"timeout: the notebook used more than {task.timeout:g} s of CPU time (--timeout), or ran "
+                f"{task.timeout * WALL_FACTOR_SUBMISSION:g} s; it may loop forever. Run it yourself, or grade "
+                "it again with a larger --timeout"
             )
         except Exception as exc:  # every way a submission can break becomes a reason
             result.problem = _reason(exc, ref)
@@ -188,8 +190,9 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     limits = Limits(cpu_seconds=int(task.timeout) + 30)
     box = Sandbox(data, ref.assignment, limits, fresh_kernel=task.fresh_kernel)
     # Test cells run in the judge (course.judge), in this process; the kernel only answers calls.
-    judged = _judge_test_cells(watchdog.execute, ref, tmp, box)
-    deaths = _survive_kernel_death(watchdog.execute)
+    judged = _judge_test_cells(watchdog.execute, ref, tmp, box, watchdog)
+    deaths = _survive_kernel_death(watchdog.execute, watchdog)
+    _cap_live_outputs(watchdog.execute)
     # The kernel runs in a sandbox (course.sandbox): another user, a private folder holding only
     # the data files (never the notebook with its hidden tests), limits, a fixed environment.
     watchdog.execute.kernel_manager_class = SandboxKernelManager
@@ -205,39 +208,120 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     if watchdog.fired:
         raise _Timeout()
     out = cap_output_bytes(out)
-    return out, _duplicates(task) + _timeout_notes(out) + deaths + judged.notes
+    if len(out) > MAX_EXECUTED_BYTES:  # (the hand-in's own source is at most 20 MB): no rich output kept
+        out = cap_output_bytes(out, rich=False)
+    return out, _duplicates(task) + _timeout_notes(out) + watchdog.interrupted + deaths + judged.notes
+
+
+# Time limits are counted in the kernel's CPU time (issue 18: on a busy machine, load 15 on 2 cores,
+# correct work was graded "timeout" or its later cells 0): a cell may use Execute.timeout seconds of CPU,
+# a submission --timeout seconds. Wall-clock time is only a generous backstop, for code that sleeps or
+# waits: this many times the CPU limit.
+WALL_FACTOR_CELL = 4
+WALL_FACTOR_SUBMISSION = 3
+GRACE = 5.0  # seconds a cell interrupted at its limit has to stop before the kernel is killed
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def kernel_cpu_seconds(pgid: int) -> float:
+    """CPU seconds used by the processes of the kernel's process group (and the children they reaped)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 15 and int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ...
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / _TICK
 
 
 class _Watchdog:
-    """Kill the kernel when the whole submission has run for ``seconds``.
+    """The time limits of one submission, in the kernel's CPU time (see WALL_FACTOR_*).
 
-    nbgrader's own Execute.timeout limits one cell (the cell is interrupted and scores 0);
-    this limits the submission, for notebooks that loop in many cells or ignore interrupts.
+    A cell over its CPU limit is interrupted (it scores 0, the rest of the notebook is graded);
+    one that ignores the interrupt is stopped (the kernel is killed: ``kernel stopped at cell k``).
+    A submission over its CPU limit, or over the wall-clock backstop, is stopped (``timeout``).
+    nbgrader's own Execute.timeout (wall clock) becomes the cell's backstop.
     """
 
     def __init__(self, exp, seconds: float):
         self.execute = next(p for p in exp._preprocessors if type(p).__name__ == "Execute")
         self.seconds = seconds
+        self.cell_seconds = self.execute.timeout  # CPU seconds a cell may use (None: no limit)
+        if self.cell_seconds:
+            self.execute.timeout = int(self.cell_seconds * WALL_FACTOR_CELL)
         self.fired = False
-        self._timer = threading.Timer(seconds, self._kill)
-        self._timer.daemon = True
+        self.end: float | None = None
+        self.stopped: set[int] = set()  # cells whose kernel was killed because they ignored the interrupt
+        self.interrupted: list[str] = []  # notes
+        self._cell: tuple[int, float, float, str] | None = None  # index, CPU and wall time at start, grade id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        run = self.execute.preprocess_cell
+
+        def preprocess_cell(cell, resources, index):
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+            self._cell = (index, self._cpu(), time.monotonic(), gid)
+            try:
+                return run(cell, resources, index)
+            finally:
+                self._cell = None
+
+        self.execute.preprocess_cell = preprocess_cell
+
+    def _pgid(self) -> int | None:
+        km = getattr(self.execute, "km", None)
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    def _cpu(self) -> float:
+        pgid = self._pgid()
+        return kernel_cpu_seconds(pgid) if pgid else 0.0
+
+    def _signal(self, sig) -> None:
+        pgid = self._pgid()
+        if pgid:
+            try:
+                os.killpg(pgid, sig)
+            except OSError:
+                pass
 
     def _kill(self):
         self.fired = True
-        km = getattr(self.execute, "km", None)
-        process = getattr(getattr(km, "provisioner", None), "process", None)
-        if process is not None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except OSError:
-                process.kill()
+        self._signal(signal.SIGKILL)
+
+    def _watch(self):
+        interrupted_at: dict[int, float] = {}
+        while not self._stop.wait(0.25):
+            if time.monotonic() > self.end:
+                return self._kill()
+            cpu = self._cpu()
+            if cpu > self.seconds:
+                return self._kill()
+            cell = self._cell
+            if cell is None or not self.cell_seconds:
+                continue
+            index, cpu0, _, gid = cell
+            if index in interrupted_at:
+                if time.monotonic() - interrupted_at[index] > GRACE and self._cell is cell:
+                    self.stopped.add(index)  # it ignored the interrupt
+                    self._signal(signal.SIGKILL)
+            elif cpu - cpu0 > self.cell_seconds:
+                interrupted_at[index] = time.monotonic()
+                self.interrupted.append(
+                    f"{gid} hit the per-cell time limit ({self.cell_seconds:g} s of CPU time) and was interrupted"
+                )
+                self._signal(signal.SIGINT)
 
     def __enter__(self):
-        self._timer.start()
+        self.end = time.monotonic() + self.seconds * WALL_FACTOR_SUBMISSION
+        self._thread.start()
         return self
 
     def __exit__(self, *exc):
-        self._timer.cancel()
+        self._stop.set()
+        self._thread.join(5)
         return False
 
 
@@ -245,11 +329,53 @@ class _Watchdog:
 # line of 50 MB passes it). Longer text is cut, with TRUNCATED saying how much was dropped.
 MAX_CELL_OUTPUT_BYTES = 64 * 1024
 MAX_MIME_BYTES = 4 * 1024**2  # an image or other rich output larger than this is dropped
+# Caps while the kernel runs (issue 18: 100 000 display() calls or 50 large PNGs held the worker and
+# the writer for minutes): outputs per cell, text bytes per cell, rich bytes per notebook; what is over
+# is dropped as it arrives, with one note. The executed notebook (and so the feedback page) is cut
+# to MAX_EXECUTED_BYTES.
+MAX_OUTPUTS_PER_CELL = 100
+MAX_LIVE_TEXT_BYTES = 1024**2
+MAX_RICH_BYTES = 8 * 1024**2
+MAX_EXECUTED_BYTES = 32 * 1024**2
+DROPPED = "[... more outputs dropped by the grader: {what} ...]\n"
 TRUNCATED = "\n[... output truncated by the grader: {n} more bytes ...]\n"
 
 
-def cap_output_bytes(notebook_json: str, budget: int = MAX_CELL_OUTPUT_BYTES) -> str:
-    """Cut every cell's text outputs to ``budget`` bytes in all, with a truncation marker."""
+def _cap_live_outputs(execute) -> None:
+    """Drop outputs over the caps as nbclient receives them (the grader's memory and time stay bounded)."""
+    import nbformat
+
+    run = execute.output
+    rich = [0]
+
+    def output(outs, msg, display_id, cell_index):
+        content = msg.get("content") or {}
+        size = len(json.dumps(content.get("data") or {})) + len(str(content.get("text") or ""))
+        text_bytes = sum(len(str(o.get("text", ""))) for o in outs if o.get("output_type") == "stream")
+        what = None
+        if len(outs) >= MAX_OUTPUTS_PER_CELL:
+            what = f"more than {MAX_OUTPUTS_PER_CELL} outputs in one cell"
+        elif msg.get("msg_type") == "stream" and text_bytes + size > MAX_LIVE_TEXT_BYTES:
+            what = f"more than {MAX_LIVE_TEXT_BYTES} bytes of text in one cell"
+        elif msg.get("msg_type") != "stream" and rich[0] + size > MAX_RICH_BYTES:
+            what = f"more than {MAX_RICH_BYTES // 1024**2} MB of images and other rich outputs in the notebook"
+        if what is None:
+            if msg.get("msg_type") != "stream":
+                rich[0] += size
+            return run(outs, msg, display_id, cell_index)
+        if not any(o.get("output_type") == "stream" and "dropped by the grader" in str(o.get("text")) for o in outs):
+            if len(outs) >= MAX_OUTPUTS_PER_CELL:
+                outs[-1] = nbformat.v4.new_output("stream", name="stdout", text=DROPPED.format(what=what))
+            else:
+                outs.append(nbformat.v4.new_output("stream", name="stdout", text=DROPPED.format(what=what)))
+        return None
+
+    execute.output = output
+
+
+def cap_output_bytes(notebook_json: str, budget: int = MAX_CELL_OUTPUT_BYTES, rich: bool = True) -> str:
+    """Cut every cell's text outputs to ``budget`` bytes in all, with a truncation marker
+    (rich=False: every image and other rich output is dropped too)."""
     nb = json.loads(notebook_json)
     for cell in nb["cells"]:
         left = budget
@@ -274,10 +400,37 @@ def cap_output_bytes(notebook_json: str, budget: int = MAX_CELL_OUTPUT_BYTES) ->
                 if mime.startswith("text/") or mime.endswith("json"):
                     if isinstance(value, (str, list)):
                         out["data"][mime] = cut(value)
-                elif len(str(value)) > MAX_MIME_BYTES:
+                elif not rich or len(str(value)) > MAX_MIME_BYTES:
                     out["data"].pop(mime)
                     out["data"].setdefault("text/plain", TRUNCATED.format(n=len(str(value))))
+    _sanitize(nb)
     return json.dumps(nb)
+
+
+# What a student's output may show in the autograded notebook and the feedback page (issue 18): plain
+# text and images. HTML, JavaScript, SVG (it can hold scripts), Markdown (raw HTML) and widget outputs
+# are dropped: a <script>, or a fake "All tests passed" banner, never reaches an instructor's or a
+# student's browser. (Text outputs are escaped by nbconvert.)
+SAFE_MIME = {"text/plain", "image/png", "image/jpeg", "image/gif", "text/latex"}
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _sanitize(nb: dict) -> None:
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") == "markdown" and not meta.get("locked"):
+            # a student's Markdown: its HTML tags are shown as text, not run
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = _TAG.sub("&lt;", source)
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not isinstance(data, dict):
+                continue
+            unsafe = [m for m in data if m not in SAFE_MIME]
+            for mime in unsafe:
+                data.pop(mime)
+            if unsafe and not data:
+                data["text/plain"] = f"[an output of type {', '.join(unsafe)[:100]}: not shown by the grader]"
 
 
 @dataclass
@@ -285,7 +438,7 @@ class _Judged:
     notes: list[str] = field(default_factory=list)
 
 
-def _judge_test_cells(execute, ref: Reference, tmp: Path, box) -> _Judged:
+def _judge_test_cells(execute, ref: Reference, tmp: Path, box, watchdog=None) -> _Judged:
     """Route every test cell of the reference to the judge (course.judge); other cells to the kernel."""
     from course.judge import SCRIPT, Judge, judged_cell
 
@@ -312,8 +465,12 @@ def _judge_test_cells(execute, ref: Reference, tmp: Path, box) -> _Judged:
         gid = meta.get("grade_id")
         if gid in judge.tests and meta.get("grade") and not meta.get("solution"):
             cell.cell_type = "code"
-            socket_dir = box.home / ".local" / "share" / "jupyter" / "runtime"
-            return judged_cell(execute, judge, run, cell, resources, index, socket_dir, kernel_pid)
+            # the judge's socket lives in root's folder, never in one the student's code can change
+            ends = [time.monotonic() + execute.timeout] if execute.timeout else []
+            if watchdog is not None and watchdog.end is not None:
+                ends.append(watchdog.end)  # the test's time counts in the submission's
+            deadline = min(ends) if ends else None
+            return judged_cell(execute, judge, run, cell, resources, index, box.judge_dir, kernel_pid, deadline)
         return run(cell, resources, index)
 
     execute.preprocess_cell = preprocess_cell
@@ -338,7 +495,7 @@ def _duplicates(task: Task) -> list[str]:
     ]
 
 
-def _survive_kernel_death(execute) -> list[str]:
+def _survive_kernel_death(execute, watchdog=None) -> list[str]:
     """When the kernel dies at cell k (os._exit, a segfault, out of memory), keep cells 1..k-1.
 
     Cell k and every later code cell get an error output ("kernel died at cell k"), so each later
@@ -360,7 +517,8 @@ def _survive_kernel_death(execute) -> list[str]:
         except (DeadKernelError, CellTimeoutError) as exc:
             gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             where = f"cell {index + 1}" + (f" ({gid})" if gid else "")
-            if isinstance(exc, CellTimeoutError):  # the kernel ignored the interrupt: stop it
+            if isinstance(exc, CellTimeoutError) or (watchdog is not None and index in watchdog.stopped):
+                # the kernel ignored the interrupt at the cell's time limit: stop it
                 _kill_kernel(execute)
                 died.append(f"kernel stopped at {where}")
                 what = "the cell ran past the per-cell time limit and ignored the interrupt; later cells were not run"

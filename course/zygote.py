@@ -145,7 +145,7 @@ class Zygote:
         umask: int,
         limits: dict,
         user: tuple[int, int] | None = None,
-        jail: tuple[int, int, int, list[str]] | None = None,
+        jail: tuple | None = None,
     ) -> ForkedKernel:
         """Fork a kernel: ``python -m ipykernel_launcher *argv`` as course.sandbox would start it."""
         request = {
@@ -230,10 +230,13 @@ def _become_kernel(sock: socket.socket, req: dict) -> None:
 
     Limits(**req["limits"]).apply()
     if req["jail"]:
-        from course.jail import jail
+        from course.jail import PR_SET_PDEATHSIG, _prctl, jail
 
-        uid, gid, tmp_bytes, keep = req["jail"]
-        jail(uid, gid, tmp_bytes, keep)
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ends (its grading process died): so does the box
+        if os.getppid() == 1:
+            os._exit(1)
+        uid, gid, tmp_bytes, ro, rw, cwd = req["jail"]
+        jail(uid, gid, tmp_bytes, ro, rw, cwd)
     elif req["user"]:
         uid, gid = req["user"]
         os.setgroups([])

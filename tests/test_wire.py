@@ -149,7 +149,12 @@ def test_a_returned_model_is_a_handle_that_can_be_called(kernel):
     assert isinstance(model.weight, torch.Tensor) and model.weight.shape == (1, 2)
 
 
-def test_arguments_changed_in_place_are_written_back(kernel):
+def test_arguments_changed_in_place_fail_and_never_reach_the_test(kernel):
+    """Issue 18: a plain call that changes the test's arguments fails as a broken contract, and the
+    change is never written back into the test's objects (it cannot steer an expectation), even when
+    a forged probe sends it back; a generator the answer drew from still advances."""
+    from course.contracts import ContractError
+
     def step(params, grads, lr):
         params["W"] -= lr * grads["W"]  # the in-place bug a test checks for
         return params
@@ -159,8 +164,9 @@ def test_arguments_changed_in_place_are_written_back(kernel):
 
     k = kernel(step=step, draw=draw)
     old = {"W": np.ones(2)}
-    k["step"](old, {"W": np.ones(2)}, 0.5)
-    assert old["W"].tolist() == [0.5, 0.5]
+    with pytest.raises(ContractError, match="changed its argument `params` in place"):
+        k["step"](old, {"W": np.ones(2)}, 0.5)
+    assert old["W"].tolist() == [1.0, 1.0]
     rng, twin = np.random.default_rng(5), np.random.default_rng(5)
     first = k["draw"](rng)
     assert first.tolist() == twin.standard_normal(3).tolist()
@@ -295,3 +301,65 @@ def test_no_pickle_on_the_wire():
         source = inspect.getsource(module)
         assert "pickle" not in source.replace("never pickle", "").replace("no pickle", "").replace("No pickle", "")
         assert "eval(" not in source
+
+
+def test_the_judge_reads_no_large_frame_and_parses_no_huge_one(kernel):
+    """Issue 18: a frame from a kernel over MAX_KERNEL_FRAME is refused from its length prefix (before a
+    byte of it is read or parsed); one with too many JSON values is refused before it is parsed."""
+    a, b = socket.socketpair()
+    b.sendall(struct.pack(">I", wire.MAX_KERNEL_FRAME + 1))  # the 64 MB frame of the issue, announced
+    with pytest.raises(wire.WireError, match="limit"):
+        wire.recv(a, wire.MAX_KERNEL_FRAME, wire.MAX_ITEMS)
+    many = json.dumps({"op": "reply", "value": {"list": [0] * (wire.MAX_ITEMS + 1)}}).encode()
+    assert len(many) < wire.MAX_KERNEL_FRAME
+    writer = threading.Thread(target=b.sendall, args=(struct.pack(">I", len(many)) + many,), daemon=True)
+    writer.start()  # (larger than the socket's buffer)
+    with pytest.raises(wire.WireError, match="values"):
+        wire.recv(a, wire.MAX_KERNEL_FRAME, wire.MAX_ITEMS)
+    writer.join(5)
+    a.close()
+    b.close()
+
+    def big(x):
+        return np.zeros(wire.MAX_KERNEL_FRAME // 8 + 1)  # 16 MB of float64: over the limit once encoded
+
+    k = kernel(cube=big)
+    with pytest.raises(KernelGone):
+        k["cube"](2.0)
+
+
+def test_a_forged_write_back_never_changes_the_tests_arrays(kernel):
+    """Issue 18: a probe patched by the student sends back "changed" arguments for a plain call; the judge
+    writes back only generator states (and arguments a contract says the call updates)."""
+    original = probe._Server._call
+
+    def forged(self, msg):
+        reply = original(self, msg)
+        reply["writeback"] = [{"list": [{"nd": ["float64", [2], "AAAAAAAAAAAAAAAAAAAAAA=="]}]}, {"dict": []}]
+        return reply
+
+    k = kernel(cube=lambda x: 8.0)
+    probe._Server._call = forged
+    try:
+        x = np.array([3.0, 4.0])
+        k["cube"](x)
+    finally:
+        probe._Server._call = original
+    assert x.tolist() == [3.0, 4.0]
+
+
+def test_a_callback_and_the_kernel_count_in_the_tests_time(kernel):
+    """Issue 18: the kernel that calls a function of the test again and again (or never answers) is
+    stopped at the test's deadline: KernelGone, not a grader that hangs."""
+    import time
+
+    def loops(f, x):
+        while True:
+            f(x)
+
+    k = kernel(grad=loops)
+    k.judge.deadline = time.monotonic() + 1.0
+    start = time.monotonic()
+    with pytest.raises(KernelGone, match="time limit"):
+        k["grad"](lambda x: (time.sleep(0.05), float(np.sum(x)))[1], np.ones(3))
+    assert time.monotonic() - start < 5
