@@ -35,6 +35,9 @@ __all__ = [
 class CheckFailed(AssertionError):
     """A failed check. An AssertionError, shown by IPython without the course's own frames."""
 
+    def __reduce__(self):  # pickled (between processes) as the plain AssertionError it presents itself as
+        return AssertionError, self.args
+
     def _render_traceback_(self):
         from IPython import get_ipython
 

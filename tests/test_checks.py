@@ -304,3 +304,12 @@ def test_builds_on_also_explains_an_error_raised_by_code_that_calls_the_broken_a
     with pytest.raises(TypeError):  # the earlier answer is fine: the error itself is shown
         with builds_on("conv2d_forward", "Question 1.1", lambda: None):
             backward(1.0)
+
+
+def test_a_failed_check_pickles_as_a_plain_assertion_error():
+    import pickle
+
+    with pytest.raises(AssertionError) as info:
+        check_equal("n_out", 27, 28)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert type(back) is AssertionError and str(back) == str(info.value)
