@@ -24,13 +24,16 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from course.checks import CheckFailed
+
 __all__ = ["ContractError", "checked_call", "snapshot", "describe_change", "shared_memory"]
 
 _MAX_DEPTH = 4
 
 
-class ContractError(AssertionError):
-    """A call changed an argument in place or returned an alias of one."""
+class ContractError(CheckFailed):
+    """A call changed an argument in place or returned an alias of one (an AssertionError; IPython
+    shows it without the course's frames)."""
 
 
 class _Opaque:
@@ -168,6 +171,7 @@ def checked_call(
     mutates: positions or keyword names of arguments the function is documented to update in place.
     Returns what ``fn`` returned; exceptions of ``fn`` propagate unchanged.
     """
+    __tracebackhide__ = True  # IPython hides this frame: the student sees the test line and their code
     kwargs = dict(kwargs or {})
     allowed = set(mutates)
     keep = [k for k, a in enumerate(args) if k not in allowed and not _generator(a)]

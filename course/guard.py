@@ -46,6 +46,7 @@ def call_without_torch(name: str, fn, *args, **kwargs):
     name: the answer's name in messages (e.g. ``"logistic_gradient"``).
     Returns whatever ``fn`` returned. Any exception ``fn`` raises propagates unchanged.
     """
+    __tracebackhide__ = True  # IPython: the student sees the test line and their own code, not ours
     return call_answer(name, fn, args, kwargs)
 
 
@@ -56,6 +57,7 @@ def call_answer(name: str, fn, args=(), kwargs=None, *, guard: bool = True, may_
     that may (a forward pass's cache). mutates: positions or keyword names of
     arguments the function is documented to change in place. Returns what ``fn`` returned.
     """
+    __tracebackhide__ = True
     args, kwargs = tuple(args), dict(kwargs or {})
     contract = {"may_alias": may_alias if isinstance(may_alias, bool) else list(may_alias), "mutates": list(mutates)}
     if hasattr(fn, "_course_call_guarded"):
