@@ -30,6 +30,11 @@ def depth_variances(init, activation, width, depth, m, num_nets, seed):
     return variances.mean(axis=0)
 
 
+def kurtosis(W) -> float:
+    z = (np.ravel(W) - np.mean(W)) / np.std(W)
+    return float(np.mean(z**4))
+
+
 def gaussian_ok(W, std) -> bool:
     """The check of normal_entries_h in the Xavier and Kaiming test cells."""
     z = np.asarray(W).ravel() / std
@@ -90,6 +95,8 @@ def test_init_statistics_for_every_seed(ns):
             "xavier gain 0.5": abs(np.std(xavier(120, 80, rng(seed), 0.5)) / (0.5 * np.sqrt(2 / 200)) - 1) <= 0.05,
             "kaiming visible": abs(np.std(kaiming(300, 200, rng(seed))) / np.sqrt(2 / 300) - 1) <= 0.03
             and abs(np.mean(kaiming(300, 200, rng(seed)))) <= 3e-3,
+            "visible kurtosis": 2.8 < kurtosis(xavier(300, 200, rng(seed))) < 3.2
+            and 2.8 < kurtosis(kaiming(300, 200, rng(seed))) < 3.2,
             "xavier gaussian": gaussian_ok(xavier(400, 250, rng(seed), 0.5), 0.5 * np.sqrt(2 / 650))
             and gaussian_ok(xavier(30, 3000, rng(seed)), np.sqrt(2 / 3030)),
             "kaiming gaussian": gaussian_ok(kaiming(400, 250, rng(seed)), np.sqrt(2 / 400))
