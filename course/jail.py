@@ -170,6 +170,10 @@ def _build_root(tmp_bytes: int, ro: list[str], rw: list[str]) -> None:
     try:
         for name, target in links.items():
             os.symlink(target, f"{root}/{name}")
+        for target in PRIVATE_DIRS:  # first: a folder bound below /tmp (a clone there) must stay visible
+            os.makedirs(root + target, mode=0o755, exist_ok=True)
+            opts = f"size={tmp_bytes},mode=1777"
+            _mount("tmpfs", root + target, "tmpfs", MS_NOSUID | MS_NODEV, opts, f"mount {target}")
         for path, fd, readonly in sorted(binds, key=lambda b: b[0].count("/")):
             dest = root + path
             os.makedirs(dest, mode=0o755, exist_ok=True)
@@ -189,10 +193,6 @@ def _build_root(tmp_bytes: int, ro: list[str], rw: list[str]) -> None:
         for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                              ("stderr", "/proc/self/fd/2")):  # fmt: skip
             os.symlink(target, f"{root}/dev/{name}")
-        for target in PRIVATE_DIRS:
-            os.makedirs(root + target, mode=0o755, exist_ok=True)
-            opts = f"size={tmp_bytes},mode=1777"
-            _mount("tmpfs", root + target, "tmpfs", MS_NOSUID | MS_NODEV, opts, f"mount {target}")
         os.makedirs(f"{root}/proc", mode=0o555, exist_ok=True)
         os.makedirs(f"{root}/.old", mode=0o700)
     finally:

@@ -249,8 +249,10 @@ class _Watchdog:
         self.execute = next(p for p in exp._preprocessors if type(p).__name__ == "Execute")
         self.seconds = seconds
         self.cell_seconds = self.execute.timeout  # CPU seconds a cell may use (None: no limit)
-        if self.cell_seconds:
-            self.execute.timeout = int(self.cell_seconds * WALL_FACTOR_CELL)
+        self.cell_wall = int(self.cell_seconds * WALL_FACTOR_CELL) if self.cell_seconds else None
+        if self.cell_wall:
+            # (a function: nbconvert re-reads Execute.timeout from the configuration when it starts)
+            self.execute.timeout_func = lambda cell: self.cell_wall
         self.fired = False
         self.end: float | None = None
         self.stopped: set[int] = set()  # cells whose kernel was killed because they ignored the interrupt
@@ -363,6 +365,11 @@ def _cap_live_outputs(execute) -> None:
             if msg.get("msg_type") != "stream":
                 rich[0] += size
             return run(outs, msg, display_id, cell_index)
+        keep = MAX_LIVE_TEXT_BYTES - text_bytes
+        if msg.get("msg_type") == "stream" and keep > 0 and len(outs) < MAX_OUTPUTS_PER_CELL:
+            # the start of a stream that is too long is kept (cap_output_bytes cuts it further, with its marker)
+            content["text"] = str(content.get("text") or "")[:keep]
+            run(outs, msg, display_id, cell_index)
         if not any(o.get("output_type") == "stream" and "dropped by the grader" in str(o.get("text")) for o in outs):
             if len(outs) >= MAX_OUTPUTS_PER_CELL:
                 outs[-1] = nbformat.v4.new_output("stream", name="stdout", text=DROPPED.format(what=what))
@@ -466,7 +473,8 @@ def _judge_test_cells(execute, ref: Reference, tmp: Path, box, watchdog=None) ->
         if gid in judge.tests and meta.get("grade") and not meta.get("solution"):
             cell.cell_type = "code"
             # the judge's socket lives in root's folder, never in one the student's code can change
-            ends = [time.monotonic() + execute.timeout] if execute.timeout else []
+            wall = watchdog.cell_wall if watchdog is not None else execute.timeout
+            ends = [time.monotonic() + wall] if wall else []
             if watchdog is not None and watchdog.end is not None:
                 ends.append(watchdog.end)  # the test's time counts in the submission's
             deadline = min(ends) if ends else None

