@@ -76,6 +76,9 @@ def test_train_pair_net_initialisation_check_for_every_seed(ns):
         s1, s2 = np.std(p["W1"]) / np.sqrt(2 / 3), np.std(p["W2"]) / np.sqrt(1 / 1000)
         ok = 0.85 < s1 < 1.15 and 0.85 < s2 < 1.15
         ok &= abs(np.mean(p["W1"])) < 0.1 * np.sqrt(2 / 3) and abs(np.mean(p["W2"])) < 0.1 * np.sqrt(1 / 1000)
+        X100, Xp100, Y100 = ns["X_train"][:100], ns["Xp_train"][:100], ns["Y_train"][:100]
+        q, _ = ns["train_pair_net"](X100, Xp100, Y100, 1000, 1e-12, 1, seed)
+        ok &= abs(np.std(q["W1"]) - 1.0) <= 0.15 and abs(np.std(q["W2"]) / np.sqrt(1 / 1000) - 1) <= 0.15
         _, a = ns["train_pair_net"](Xc, Xpc, Yc, 3, 0.7, 1, seed)
         _, b = ns["train_pair_net"](Xc, Xpc, Yc, 3, 0.7, 1, seed + 1)
         if not ok or np.allclose(a, b):
