@@ -35,7 +35,7 @@ import os
 import signal
 import sys
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x04000000, 0x08000000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 1 << 18
@@ -103,22 +103,62 @@ def jail(uid: int, gid: int, tmp_bytes: int, ro: list[str], rw: list[str], cwd: 
         _c().sethostname(b"sandbox", 7)
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             signal.signal(sig, signal.SIG_IGN)  # init: an interrupt is for the kernel
+        asks, answers = os.pipe(), os.pipe()  # the kernel asks init to map its ids in its user namespace
         kernel = os.fork()
+        if kernel:
+            os.close(asks[1])
+            os.close(answers[0])
+            _map_ids(kernel, uid, gid, asks[0], answers[1])
     except BaseException as exc:  # noqa: BLE001 - init never returns to the caller
         print(f"course.jail: {exc}", file=sys.stderr, flush=True)
         os._exit(1)
     if kernel:
         _init(kernel)
     os.close(alive_r)
+    os.close(asks[0])
+    os.close(answers[1])
+    # its own user namespace, in which only its own user and group exist (mapped by init, root outside)
+    os.setgroups([])
+    _check(_c().unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER)")
+    os.write(asks[1], b"?")
+    if os.read(answers[0], 1) != b"!":
+        os._exit(1)
+    os.close(asks[1])
+    os.close(answers[0])
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python starts (exec resets it to that too)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(sig, signal.SIG_DFL)
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
-    os.setgroups([])
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
+    _drop_capabilities()  # (its namespace's creator kept them through setresuid; exec would drop them)
     if cwd:
         os.chdir(cwd)
+
+
+def _drop_capabilities() -> None:
+    """No capability left, not even in the kernel's own user namespace (capset with empty sets)."""
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3: two 32-bit words
+    _check(_c().capset(ctypes.byref(header), data), "capset")
+
+
+def _map_ids(kernel: int, uid: int, gid: int, asks: int, answers: int) -> None:
+    """In init: once the kernel has its user namespace, map its user and group (only them) into it."""
+    ok = os.read(asks, 1) == b"?"
+    if ok:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/{kernel}/{name}", "w") as fh:
+                fh.write(text + "\n")
+    os.write(answers, b"!" if ok else b"x")
+    os.close(asks)
+    os.close(answers)
 
 
 def _outer(child: int) -> None:

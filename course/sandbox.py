@@ -321,12 +321,22 @@ class Sandbox:
         return self
 
     def __exit__(self, *exc) -> bool:
+        import signal
+
         Sandbox.current = None
-        self.kill()
-        if self.jailed:
-            subprocess.run(["umount", "--lazy", str(self.home)], capture_output=True)
-        shutil.rmtree(self.home, ignore_errors=True)
-        shutil.rmtree(self.judge_dir, ignore_errors=True)
+        try:  # a second Ctrl+C must not stop the clean-up half way (a home left mounted)
+            old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            old = None
+        try:
+            self.kill()
+            if self.jailed:
+                subprocess.run(["umount", "--lazy", str(self.home)], capture_output=True)
+            shutil.rmtree(self.home, ignore_errors=True)
+            shutil.rmtree(self.judge_dir, ignore_errors=True)
+        finally:
+            if old is not None:
+                signal.signal(signal.SIGINT, old)
         return False
 
     def kill(self) -> None:

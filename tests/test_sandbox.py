@@ -13,6 +13,7 @@ import copy
 import csv
 import json
 import os
+import pwd
 import shutil
 import tempfile
 import time
@@ -481,3 +482,65 @@ def test_busy_machine_grades_the_same(corpus):
 
 
 FULL_SCORES = {k: float(v) for k, v in {"test_square": 2, "test_cube": 3, "test_data": 1}.items()}
+
+
+def _homes_mounted() -> set[str]:
+    return {
+        line.split()[1] for line in Path("/proc/mounts").read_text().splitlines() if "/course-sandbox/home-" in line
+    }
+
+
+@needs_sandbox
+def test_ctrl_c_stops_promptly_leaves_nothing_and_the_next_run_grades_the_rest():
+    """No-grade-lost row: Ctrl+C (SIGINT to the terminal's process group) while kernels run: the run ends
+    within seconds, no process of the sandbox users and no kernel home is left, and the next run grades
+    every submission."""
+    import signal
+    import subprocess
+    import sys
+
+    base = Path(tempfile.mkdtemp(prefix="sandbox-ctrl-c-"))
+    try:
+        root, folder, course_dir = _small_class(base, {"a": "correct", "b": "long_sleep", "c": "long_sleep"})
+        before = _homes_mounted()
+        cmd = [sys.executable, "-m", "course.cli", "autograde", TOPIC, str(folder), "--course-dir", str(course_dir)]
+        env = {**os.environ, "COURSE_ROOT": str(root)}
+        run = subprocess.Popen(
+            [*cmd, "--jobs", "2", "--timeout", str(TIMEOUT)], env=env, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 90
+        while len(_homes_mounted() - before) < 2 and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.2)  # until both jobs have a kernel running
+        time.sleep(2)
+        assert run.poll() is None, run.stdout.read().decode()[-3000:]
+        os.killpg(run.pid, signal.SIGINT)  # what Ctrl+C on the terminal does
+        pressed = time.monotonic()
+        try:
+            output = run.communicate(timeout=30)[0].decode()
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGKILL)
+            raise AssertionError("the run did not stop within 30 s of Ctrl+C") from None
+        assert time.monotonic() - pressed < 20, output[-2000:]
+        assert run.returncode != 0
+        uids = {
+            pwd.getpwnam(u).pw_uid for u in sandbox.SLOT_USERS if _user_exists(u) and not _held_by_another_grader(u)
+        }
+        end = time.monotonic() + 15
+        while time.monotonic() < end and (any(sandbox._pids_of(u) for u in uids) or _homes_mounted() - before):
+            time.sleep(0.5)
+        assert not any(sandbox._pids_of(u) for u in uids), "processes of the sandbox users left after Ctrl+C"
+        assert not (_homes_mounted() - before), "kernel homes left mounted after Ctrl+C"
+        autograde(TOPIC, folder, course_dir, jobs=2, timeout=TIMEOUT, repo=root, progress=False)
+        rows = _rows(course_dir)
+        assert sorted(rows) == ["a", "b", "c"] and all(r["status"] == "graded" for r in rows.values()), rows
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True

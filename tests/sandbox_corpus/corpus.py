@@ -581,7 +581,8 @@ for top in ['/']:
             if n in ('source', '.git', 'gradebook.db') or n.endswith('.ipynb'):
                 found.append(os.path.join(root, n))
 import socket
-print('MACHINE', len(pids) < 10, grader, found[:5], socket.gethostname())
+maps = open('/proc/self/uid_map').read().split()  # its own user namespace: one user, itself
+print('MACHINE', len(pids) < 10, grader, found[:5], socket.gethostname(), maps[1:] == [str(os.getuid()), '1'])
 """
 )
 SCRIPT_OUTPUT = (
@@ -649,7 +650,7 @@ ATTACKS.update(
         },
         "machine_view": {
             "answers": {"cube": MACHINE_VIEW},
-            "expect": {"status": "graded", "scores": FULL, "output": ["MACHINE True [] [] sandbox"]},
+            "expect": {"status": "graded", "scores": FULL, "output": ["MACHINE True [] [] sandbox True"]},
         },
         "script_in_outputs": {
             "answers": {"cube": SCRIPT_OUTPUT},
