@@ -1160,6 +1160,10 @@ def dJ_dz3(Z3, Y):
     y_hat = np.where(Z3 >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return (y_hat - Y) / len(Z3)
 ''',
+        "the plain sigmoid 1 / (1 + exp(-z)) (finite: it overflows to 1 / inf = 0)": '''
+def dJ_dz3(Z3, Y):
+    return (1.0 / (1.0 + np.exp(-Z3)) - Y) / Z3.shape[0]
+''',
         "a loop over the examples": '''
 def dJ_dz3(Z3, Y):
     out = np.zeros((Z3.shape[0], 1))
@@ -1308,6 +1312,11 @@ def sigmoid_bce_forward(z, y):
 ''',
     },
     "sigmoid_bce_backward": {
+        "the plain sigmoid 1 / (1 + exp(-z))": '''
+def sigmoid_bce_backward(cache):
+    z, y = cache
+    return (1.0 / (1.0 + np.exp(-z)) - y) / z.shape[0]
+''',
         "stable sigmoid by hand": '''
 def sigmoid_bce_backward(cache):
     z, y = cache
