@@ -660,6 +660,11 @@ ATTACKS.update(
         "complex_answer": {"answers": {"cube": COMPLEX}, "expect": {"status": "graded", "scores": WRONG}},
         "hidden_markers_in_answer": {"answers": {"cube": MARKERS}, "expect": {"status": "graded", "scores": FULL}},
         "busy_1": {"answers": {"cube": BUSY}, "expect": {"status": "graded", "scores": FULL}},
+        # (the Ctrl+C test interrupts it while it sleeps; graded whole when nothing interrupts it)
+        "sleeps_8s": {
+            "answers": {"cube": CUBE + "\nimport time\ntime.sleep(8)"},
+            "expect": {"status": "graded", "scores": FULL},
+        },
         "link_to_source": {
             "links": {"notes.ipynb.txt": "@REPO@/source/00_sandbox/00_sandbox.ipynb"},
             "expect": {"status": "ungradable", "reason": "not gradable: link"},
