@@ -145,3 +145,39 @@ def test_every_call_of_an_answer_goes_through_the_contract(topic):
                         f"{nbharness.nbgrader_meta(cell)['grade_id']}: {node.func.id}(...) line {node.lineno}"
                     )
     assert not direct, f"direct calls that skip the contract: {direct}"
+
+
+
+DRAWS = """
+import importlib, json, sys
+import numpy as np
+from hypothesis import strategies as st
+from course.properties import check_against_reference, dims, values
+
+domain = st.tuples(values(st.tuples(dims(), dims()), -10, 10))
+runs = []
+for load in (False, True):
+    if load:  # a local module with constants inside the domain (as course.* modules have)
+        sys.path.insert(0, ".")
+        importlib.import_module("local_constants_mod")
+    seen = []
+    check_against_reference("f", lambda x: seen.append(x.tolist()) or np.abs(x) * 1.0, np.abs, domain,
+                            max_examples=30, guard=False)
+    runs.append(seen)
+print(json.dumps(runs[0] == runs[1]))
+"""
+
+
+def test_draws_do_not_depend_on_the_modules_loaded_and_nothing_is_written_here(tmp_path):
+    """The kernel, the judge and the suite load different local modules: the draws must not change,
+    and Hypothesis must not leave a .hypothesis folder in the working folder (it would reach release/)."""
+    import json
+    import subprocess
+    import sys
+
+    consts = ", ".join(f"{v}" for v in (7.25, -3.5, 9.75, 6.125, -8.5)) + ", 5, -7, 8"
+    (tmp_path / "local_constants_mod.py").write_text(f"VALUES = ({consts})\n")
+    out = subprocess.run([sys.executable, "-c", DRAWS], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) is True, "the draws changed when a local module was loaded"
+    assert not (tmp_path / ".hypothesis").exists(), "Hypothesis wrote .hypothesis into the working folder"
