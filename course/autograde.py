@@ -562,6 +562,8 @@ def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path, out) -> None
     if warning:
         print(f"  {warning}", file=out, flush=True)
         return
+    for home in sandbox.remove_stale_homes():  # left by a grading process killed with SIGKILL
+        print(f"  removed {home} (a kernel home a killed grading process left mounted)", file=out, flush=True)
     for path in sandbox.protect(course_dir, repo / "source", repo / ".git"):
         print(f"  made {path} private (students' code runs as {sandbox.SANDBOX_USER})", file=out, flush=True)
     if submissions.stat().st_mode & 0o004:

@@ -254,6 +254,42 @@ def _mounted_home(user) -> tuple[Path, bool]:
     return home, done.returncode == 0
 
 
+def remove_stale_homes() -> list[str]:
+    """Kernel homes a grading process killed with SIGKILL left mounted (and their judge folders): a home is
+    stale when no grading process holds its sandbox user's lock and no process of that user runs."""
+    import fcntl
+
+    if not HOMES.is_dir() or os.geteuid() != 0:
+        return []
+    by_uid = {u.pw_uid: u for u in available_users()}
+    (Path.home() / ".cache" / "course-sandbox").mkdir(parents=True, exist_ok=True)
+    removed = []
+    for line in Path("/proc/mounts").read_text().splitlines():
+        fields = line.split()
+        if len(fields) < 4 or not fields[1].startswith(f"{HOMES}/home-"):
+            continue
+        uid = next((int(o[4:]) for o in fields[3].split(",") if o.startswith("uid=")), None)
+        user = by_uid.get(uid)
+        if user is None or _pids_of(uid):
+            continue
+        fd = os.open(Path.home() / ".cache" / "course-sandbox" / f"{user.pw_name}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a grading process holds this user: its home is live
+        else:
+            subprocess.run(["umount", "--lazy", fields[1]], capture_output=True)
+            shutil.rmtree(fields[1], ignore_errors=True)
+            removed.append(fields[1])
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+    for folder in HOMES.glob("judge-*"):
+        if not any(HOMES.glob("home-*")):
+            shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
 def jail_available() -> bool:
     """Whether kernels get a size-limited home and private /tmp (root, mount namespaces allowed)."""
     if not available_users():

@@ -545,3 +545,24 @@ def _user_exists(name: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+@pytest.mark.skipif(not sandbox.jail_available(), reason="needs root, the sandbox user and mount namespaces")
+def test_a_home_left_mounted_by_a_killed_grader_is_removed_by_the_next_run():
+    """A grading process killed with SIGKILL cannot unmount its kernel's home; the next run does (when no
+    grading process holds that sandbox user and none of its processes runs)."""
+    import subprocess
+
+    user = sandbox.available_users()[-1]
+    sandbox.HOMES.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=sandbox.HOMES))
+    opts = f"size=1m,mode=700,uid={user.pw_uid},gid={user.pw_gid},nosuid,nodev"
+    subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "course-sandbox", str(home)], check=True)
+    try:
+        if _held_by_another_grader(user.pw_name) or sandbox._pids_of(user.pw_uid):
+            pytest.skip(f"{user.pw_name} is in use by another grading process")
+        assert str(home) in sandbox.remove_stale_homes()
+        assert str(home) not in _homes_mounted() and not home.exists()
+    finally:
+        subprocess.run(["umount", "--lazy", str(home)], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
