@@ -172,6 +172,10 @@ def ridge_closed_form(X, y, lam):
 def ridge_closed_form(X, y, lam):
     return np.linalg.solve(X.T @ X + lam * np.eye(X.shape[0]), X.T @ y)
 """,
+        "explicit inverse of X^T X + lam I (the docstring forbids it; loses digits when nearly singular)": """
+def ridge_closed_form(X, y, lam):
+    return np.linalg.inv(X.T @ X + lam * np.eye(X.shape[1])) @ X.T @ y
+""",
     },
     "ridge_with_bias": {
         "regularises the bias (lambda I)": """
