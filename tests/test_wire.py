@@ -41,6 +41,7 @@ class Kernel:
     def close(self):
         try:
             wire.send(self.a, {"op": "end"})
+            self.a.shutdown(socket.SHUT_RDWR)  # (a probe blocked in a send it cannot finish ends too)
         except OSError:
             pass
         self.thread.join(5)
