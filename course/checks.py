@@ -23,6 +23,7 @@ __all__ = [
     "check_prerequisite",
     "builds_on",
     "as_float_array",
+    "check_precision",
 ]
 
 # Every function here sets ``__tracebackhide__``. IPython skips such frames in a traceback but
@@ -215,7 +216,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     Raises AssertionError with a diagnosis on a mismatch; returns None otherwise.
     """
     __tracebackhide__ = True
-    _check_precision(name, actual)
+    check_precision(name, actual)
     a = as_float_array(name, actual)
     e = as_float_array(f"{name} (expected)", expected)
     raw_dtype = getattr(actual, "dtype", type(actual).__name__)
@@ -263,7 +264,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     raise AssertionError("\n".join(lines))
 
 
-def _check_precision(name: str, actual) -> None:
+def check_precision(name: str, actual) -> None:
     """Refuse reduced-precision floats and complex numbers: the course computes in float64."""
     __tracebackhide__ = True
     dtype = getattr(actual, "dtype", None)

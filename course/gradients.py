@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from course.checks import as_float_array, check_close
+from course.checks import as_float_array, check_close, check_precision
 from course.guard import call_without_torch
 
 __all__ = [
@@ -139,6 +139,7 @@ def check_gradient(
         raise ValueError("check_gradient needs f_numpy, f_torch or both")
     args = list(args)
     got = call_without_torch(name, student_grad, *args)  # no copies: the contract sees in-place changes
+    check_precision(name, got)  # a float32 gradient is refused here too, before the float64 conversion
     got = as_float_array(name, got)
     expected = None
     if f_torch is not None:

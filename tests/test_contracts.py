@@ -181,3 +181,11 @@ def test_draws_do_not_depend_on_the_modules_loaded_and_nothing_is_written_here(t
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) is True, "the draws changed when a local module was loaded"
     assert not (tmp_path / ".hypothesis").exists(), "Hypothesis wrote .hypothesis into the working folder"
+
+
+def test_check_gradient_refuses_a_float32_gradient():
+    from course.gradients import check_gradient
+
+    w = np.array([0.5, -1.5, 2.0])
+    with pytest.raises(AssertionError, match="float32"):
+        check_gradient("dJ/dw", lambda w: (2 * w).astype(np.float32), [w], f_numpy=lambda w: float(np.sum(w**2)))
