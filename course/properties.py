@@ -20,6 +20,8 @@ show that correct answers pass whatever the draw.
 from __future__ import annotations
 
 import os
+import re
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +93,34 @@ def values(shape, lo: float = -10.0, hi: float = 10.0, *, integers: bool = True,
     return st.one_of(float_arrays, int_arrays)
 
 
+# Replay of derandomized runs: {(call site, name, strategy, examples): [(arguments, expected)]}. A
+# derandomized Hypothesis run of a passing test draws a fixed sequence of inputs, whatever function
+# it tests; a process that grades many submissions (the judge's worker, the test suite, the mutation
+# run) replays that sequence instead of drawing it again, and calls Hypothesis only when an example
+# fails. The key holds the call site, the strategy's description (addresses removed) and the plain
+# values of the caller's variables, so that two strategies that print alike never share an entry.
+_REPLAY: dict = {}
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _replay_key(name: str, strategy, max_examples: int):
+    if "COURSE_PROPERTY_SEED" in os.environ:
+        return None
+    caller = sys._getframe(2)
+    plain = tuple(
+        sorted(
+            (k, repr(v))
+            for k, v in caller.f_locals.items()
+            if isinstance(v, (bool, int, float, str, tuple)) and not k.startswith("__") and len(repr(v)) < 200
+        )
+    )
+    try:
+        described = _ADDRESS.sub("", repr(strategy))
+    except Exception:  # noqa: BLE001 - a strategy that cannot describe itself is not replayed
+        return None
+    return (caller.f_code.co_filename, caller.f_lineno, name, described, max_examples, plain)
+
+
 def describe_args(args, labels=None, width: int = 400) -> str:
     """A compact description of an argument tuple: each argument's type, shape and values."""
     lines = []
@@ -151,6 +181,25 @@ def check_against_reference(
     Returns None; raises AssertionError with the simplest failing input found.
     """
     state: dict = {}
+    recorded: list = []
+
+    def judge(call_args, expected) -> None:
+        got = call_answer(name, answer, call_args, guard=guard, may_alias=may_alias, mutates=mutates)
+        if compare is not None:
+            compare(got, expected)
+        else:
+            _default_compare(f"{name}(...)", got, expected, rtol, atol)
+
+    key = _replay_key(name, args, max_examples)
+    if key is not None and key in _REPLAY:
+        # The draws of a derandomized run are fixed (a passing answer cannot steer them): replay the
+        # examples of an earlier passing run, and run Hypothesis only when one fails (to shrink it).
+        try:
+            for call_args, expected in _REPLAY[key]:
+                judge(snapshot(call_args), snapshot(expected))
+            return
+        except Exception:  # noqa: BLE001 - whatever failed, Hypothesis finds it again and shrinks it
+            pass
 
     def one(call_args):
         call_args = tuple(call_args)
@@ -159,12 +208,9 @@ def check_against_reference(
         except Exception as exc:  # the domain drew an input the reference cannot take: a test bug
             raise RuntimeError(f"test bug: the reference for {name} failed on a drawn input ({exc!r})") from exc
         shown = snapshot(call_args)
+        recorded.append((shown, snapshot(expected)))
         try:
-            got = call_answer(name, answer, call_args, guard=guard, may_alias=may_alias, mutates=mutates)
-            if compare is not None:
-                compare(got, expected)
-            else:
-                _default_compare(f"{name}(...)", got, expected, rtol, atol)
+            judge(call_args, expected)
         except Exception as exc:
             state["failure"] = (shown, exc)
             raise _Failure() from None
@@ -185,6 +231,8 @@ def check_against_reference(
         test = hypothesis_seed(int(os.environ["COURSE_PROPERTY_SEED"]))(test)
     try:
         test()
+        if key is not None and len(_REPLAY) < 1000:
+            _REPLAY[key] = recorded
     except _Failure:
         shown, exc = state["failure"]
         what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AssertionError) else str(exc)

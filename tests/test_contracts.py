@@ -189,3 +189,29 @@ def test_check_gradient_refuses_a_float32_gradient():
     w = np.array([0.5, -1.5, 2.0])
     with pytest.raises(AssertionError, match="float32"):
         check_gradient("dJ/dw", lambda w: (2 * w).astype(np.float32), [w], f_numpy=lambda w: float(np.sum(w**2)))
+
+
+def test_a_passing_run_is_replayed_and_a_failing_answer_still_shrinks(monkeypatch):
+    import course.properties as props
+
+    def run(answer):
+        check_against_reference("relu", answer, relu_ref, DOMAIN, max_examples=20)  # one call site
+
+    run(relu_ref)  # draws with Hypothesis and records
+    monkeypatch.setattr(props, "given", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("Hypothesis ran")))
+    run(lambda x: np.maximum(x, 0.0))  # replayed: Hypothesis is not needed for a passing answer
+    with pytest.raises(RuntimeError, match="Hypothesis ran"):  # a failing answer goes back to Hypothesis
+        run(lambda x: np.maximum(x, 1.0))
+    monkeypatch.undo()
+    with pytest.raises(AssertionError, match="the simplest failing input found"):
+        run(lambda x: np.maximum(x, 1.0))
+
+
+def test_strategies_that_print_alike_are_not_replayed_for_each_other():
+    seen = {}
+    for hi in (1, 1000):  # same call site, same printed strategy, other bounds in the closure
+        domain = st.tuples(values((2, 2), -hi, hi, integers=False))
+        draws = []
+        check_against_reference("abs", lambda x: draws.append(x.copy()) or np.abs(x), np.abs, domain, max_examples=15)
+        seen[hi] = max(float(np.abs(d).max()) for d in draws)
+    assert seen[1] <= 1 and seen[1000] > 1
