@@ -14,7 +14,8 @@ examples. On a failure Hypothesis shrinks the input to a simple one, and the mes
 (shapes and values), what came back and the comparison's diagnosis.
 
 ``COURSE_PROPERTY_SEED=N`` in the environment draws with seed N instead: the test suite uses it to
-show that correct answers pass whatever the draw.
+show that correct answers pass whatever the draw. ``COURSE_PROPERTY_FAST_FAIL=1`` (the mutation run
+and the catalog tests, which need only the verdict) reports the first failing input unshrunk.
 """
 
 from __future__ import annotations
@@ -91,6 +92,15 @@ def values(shape, lo: float = -10.0, hi: float = 10.0, *, integers: bool = True,
     ints = st.integers(int(np.ceil(lo)), int(np.floor(hi)))
     int_arrays = shape_st.flatmap(lambda s: hnp.arrays(np.int64, s, elements=ints))
     return st.one_of(float_arrays, int_arrays)
+
+
+def _failure_message(name: str, shown, exc: BaseException, labels, shrunk: bool = True) -> str:
+    what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AssertionError) else str(exc)
+    which = "the simplest failing input found" if shrunk else "the first failing input drawn"
+    return (
+        f"{name} fails on an input its docstring allows (compared with the reference solution; {which}):\n"
+        f"{describe_args(shown, labels)}\n{what}"
+    )
 
 
 # Replay of derandomized runs: {(call site, name, strategy, examples): [(arguments, expected)]}. A
@@ -196,10 +206,12 @@ def check_against_reference(
         # examples of an earlier passing run, and run Hypothesis only when one fails (to shrink it).
         try:
             for call_args, expected in _REPLAY[key]:
+                shown = snapshot(call_args)
                 judge(snapshot(call_args), snapshot(expected))
             return
-        except Exception:  # noqa: BLE001 - whatever failed, Hypothesis finds it again and shrinks it
-            pass
+        except Exception as exc:  # noqa: BLE001 - whatever failed, Hypothesis finds it again and shrinks it
+            if os.environ.get("COURSE_PROPERTY_FAST_FAIL"):  # mutation runs need the verdict, not the simplest input
+                raise AssertionError(_failure_message(name, shown, exc, labels, shrunk=False)) from None
 
     def one(call_args):
         call_args = tuple(call_args)
@@ -235,11 +247,7 @@ def check_against_reference(
             _REPLAY[key] = recorded
     except _Failure:
         shown, exc = state["failure"]
-        what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AssertionError) else str(exc)
-        raise AssertionError(
-            f"{name} fails on an input its docstring allows (compared with the reference solution; "
-            f"the simplest failing input found):\n{describe_args(shown, labels)}\n{what}"
-        ) from None
+        raise AssertionError(_failure_message(name, shown, exc, labels)) from None
     except Flaky:
         raise AssertionError(
             f"{name} gave different results for the same input (does it use a global random generator "

@@ -220,3 +220,13 @@ def test_strategies_that_print_alike_are_not_replayed_for_each_other():
         check_against_reference("abs", spy, np.abs, domain, max_examples=15)
         seen[hi] = max(float(np.abs(d).max()) for d in draws)
     assert seen[1] <= 1 and seen[1000] > 1
+
+
+def test_fast_fail_reports_the_first_failing_draw_without_shrinking(monkeypatch):
+    def run(answer):
+        check_against_reference("relu", answer, relu_ref, DOMAIN, max_examples=20)
+
+    run(relu_ref)
+    monkeypatch.setenv("COURSE_PROPERTY_FAST_FAIL", "1")
+    with pytest.raises(AssertionError, match="the first failing input drawn"):
+        run(lambda x: np.maximum(x, 1.0))
