@@ -103,14 +103,34 @@ def _failure_message(name: str, shown, exc: BaseException, labels, shrunk: bool 
     )
 
 
-# Replay of derandomized runs: {(call site, name, strategy, examples): [(arguments, expected)]}. A
+# Replay of derandomized runs: {(call site, name, strategy, examples, caller's values): [arguments]}. A
 # derandomized Hypothesis run of a passing test draws a fixed sequence of inputs, whatever function
 # it tests; a process that grades many submissions (the judge's worker, the test suite, the mutation
 # run) replays that sequence instead of drawing it again, and calls Hypothesis only when an example
 # fails. The key holds the call site, the strategy's description (addresses removed) and the plain
-# values of the caller's variables, so that two strategies that print alike never share an entry.
+# values of the caller's variables (numbers, strings, lists, small arrays), so that two strategies that
+# print alike but close over other bounds never share an entry; the reference is called again on
+# every replayed example, so a changed reference changes the expectation.
 _REPLAY: dict = {}
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _opaque(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_opaque(v) for v in value)
+    if isinstance(value, dict):
+        return any(_opaque(v) for v in value.values())
+    return type(value).__name__ == "_Opaque"
+
+
+def _plain(value) -> str | None:
+    """A short exact description of a value a strategy may depend on, or None for anything else."""
+    if isinstance(value, np.ndarray):
+        return repr(value.tolist()) if value.size <= 64 and value.dtype != object else None
+    if isinstance(value, (bool, int, float, str, tuple, list, dict, np.generic, type(None))):
+        text = repr(value)
+        return text if len(text) < 400 and " at 0x" not in text else None
+    return None
 
 
 def _replay_key(name: str, strategy, max_examples: int):
@@ -119,9 +139,9 @@ def _replay_key(name: str, strategy, max_examples: int):
     caller = sys._getframe(2)
     plain = tuple(
         sorted(
-            (k, repr(v))
+            (k, text)
             for k, v in caller.f_locals.items()
-            if isinstance(v, (bool, int, float, str, tuple)) and not k.startswith("__") and len(repr(v)) < 200
+            if not k.startswith("__") and (text := _plain(v)) is not None
         )
     )
     try:
@@ -205,9 +225,9 @@ def check_against_reference(
         # The draws of a derandomized run are fixed (a passing answer cannot steer them): replay the
         # examples of an earlier passing run, and run Hypothesis only when one fails (to shrink it).
         try:
-            for call_args, expected in _REPLAY[key]:
+            for call_args in _REPLAY[key]:
                 shown = snapshot(call_args)
-                judge(snapshot(call_args), snapshot(expected))
+                judge(snapshot(call_args), reference(*snapshot(call_args)))
             return
         except Exception as exc:  # noqa: BLE001 - whatever failed, Hypothesis finds it again and shrinks it
             if os.environ.get("COURSE_PROPERTY_FAST_FAIL"):  # mutation runs need the verdict, not the simplest input
@@ -220,7 +240,7 @@ def check_against_reference(
         except Exception as exc:  # the domain drew an input the reference cannot take: a test bug
             raise RuntimeError(f"test bug: the reference for {name} failed on a drawn input ({exc!r})") from exc
         shown = snapshot(call_args)
-        recorded.append((shown, snapshot(expected)))
+        recorded.append(shown)
         try:
             judge(call_args, expected)
         except Exception as exc:
@@ -243,8 +263,8 @@ def check_against_reference(
         test = hypothesis_seed(int(os.environ["COURSE_PROPERTY_SEED"]))(test)
     try:
         test()
-        if key is not None and len(_REPLAY) < 1000:
-            _REPLAY[key] = recorded
+        if key is not None and len(_REPLAY) < 1000 and not any(_opaque(a) for a in recorded):
+            _REPLAY[key] = recorded  # (arguments that are not plain data, e.g. a callable, are never replayed)
     except _Failure:
         shown, exc = state["failure"]
         raise AssertionError(_failure_message(name, shown, exc, labels)) from None

@@ -230,3 +230,17 @@ def test_fast_fail_reports_the_first_failing_draw_without_shrinking(monkeypatch)
     monkeypatch.setenv("COURSE_PROPERTY_FAST_FAIL", "1")
     with pytest.raises(AssertionError, match="the first failing input drawn"):
         run(lambda x: np.maximum(x, 1.0))
+
+
+def test_strategies_built_from_a_list_argument_are_not_replayed_for_each_other():
+    """The reviewer's case: bounds passed as a list to a helper that builds the strategy."""
+
+    def wrong(x):  # wrong only beyond |x| > 50
+        return np.where(np.abs(x) > 50, 0.0, np.abs(x))
+
+    def check(bounds):
+        check_against_reference("abs", wrong, np.abs, st.tuples(values((3,), *bounds)), max_examples=30)
+
+    check([-1, 1])
+    with pytest.raises(AssertionError, match="abs"):
+        check([-1e3, 1e3])

@@ -47,8 +47,11 @@ def test_operators_cover_the_kinds_the_method_names():
 
 
 def test_only_solution_lines_are_mutated():
-    source = TOY.replace('    """Docstring."""', "    limit = 1 + 2")
-    assert not any("limit" in m.id or "1 + 2" in m.id for m in mutation.mutants_of(source, "relu_grad"))
+    source = TOY.replace('    """Docstring."""', "    limit = 1 + 2")  # line 1 of the function, above the markers
+    ids = [m.id for m in mutation.mutants_of(source, "relu_grad")]
+    assert ids and not any(": line 1:" in i for i in ids), ids
+    inside = source.replace("    ### BEGIN SOLUTION\n", "").replace("    limit", "    ### BEGIN SOLUTION\n    limit")
+    assert any(": line 2:" in m.id and "1 + 2" in m.id for m in mutation.mutants_of(inside, "relu_grad"))
 
 
 def test_visible_only_removes_the_hidden_block():
@@ -70,6 +73,7 @@ def test_every_non_equivalent_mutant_is_killed(topic):
     table, results = mutation.run(topic, jobs=2)
     print(mutation.format_table(table))
     assert results, "no mutants were graded"
+    assert not table.wrong_equivalent, f"listed in EQUIVALENT, yet killed (wrong claim?): {table.wrong_equivalent}"
     survivors = [s["id"] for s in table.survivors]
     assert not survivors, (
         f"{len(survivors)} mutants of {topic} pass every test (add a test that catches each, or list it in "
