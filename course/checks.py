@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import numbers
+import threading
 import types
 
 import numpy as np
@@ -79,12 +80,22 @@ def _shown_as_check_failure(check):
 
 # Set by the judge (course.judge) while the hidden part of a test cell runs (issue 18): failure
 # messages then say how far off, where and the likely cause, never the expected value itself (five
-# resubmissions must not turn printed expectations into a lookup table).
-_HIDDEN = False
+# resubmissions must not turn printed expectations into a lookup table). Per thread: a test the judge
+# abandoned past its deadline runs on in its own thread and must not change the flag of the next test.
+_STATE = threading.local()
+
+
+def set_hidden(flag: bool) -> None:
+    """The judge says whether the hidden part of a test cell is running (in this thread)."""
+    _STATE.hidden = bool(flag)
+
+
+def _hidden() -> bool:
+    return getattr(_STATE, "hidden", False)
 
 
 def _expected(value, fmt: str = "") -> str:
-    if _HIDDEN:
+    if _hidden():
         return "(hidden)"
     return repr(value) if fmt == "r" else format(value, fmt)
 
@@ -251,7 +262,7 @@ def check_close(name: str, actual, expected, *, rtol: float = 1e-6, atol: float 
     lines.append(f"  shape {a.shape}, dtype {raw_dtype}; {n_bad} of {a.size} entries outside the tolerance")
     lines.append(
         f"  largest absolute error {err[i_abs]:.3e} at index {_fmt_index(i_abs)}: "
-        + (f"got {a[i_abs]:.8g}, expected {e[i_abs]:.8g}" if not _HIDDEN else "values hidden in a hidden test")
+        + (f"got {a[i_abs]:.8g}, expected {e[i_abs]:.8g}" if not _hidden() else "values hidden in a hidden test")
     )
     if nonzero.any():
         lines.append(f"  largest relative error {rel[i_rel]:.3e} at index {_fmt_index(i_rel)}")
@@ -300,7 +311,7 @@ def check_equal(name: str, actual, expected) -> None:
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
             raise AssertionError(
                 f"{name}: expected a sequence of length {len(expected)}"
-                f"{'' if _HIDDEN else f' like {tuple(expected)}'}, "
+                f"{'' if _hidden() else f' like {tuple(expected)}'}, "
                 f"got {actual!r} (type {_type_name(actual)})"
             )
         for k, (a, e) in enumerate(zip(actual, expected, strict=True)):
@@ -320,7 +331,7 @@ def check_equal(name: str, actual, expected) -> None:
     a, e = int(actual), int(expected)
     if a == e:
         return
-    if _HIDDEN:  # how far off, not the expected number
+    if _hidden():  # how far off, not the expected number
         off = f"{abs(a - e) / abs(e):.0%}" if e else "some"
         raise AssertionError(
             f"{name}: got {a}, {'more' if a > e else 'less'} than the expected value (hidden test) by about {off}"

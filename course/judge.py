@@ -489,21 +489,22 @@ class Judge:
         verdict = Verdict()
         start = time.monotonic()
         out = io.StringIO()
-        self._session = Session(self, sock) if sock is not None else None
+        session = self._session = Session(self, sock) if sock is not None else None
         _seed()
         from course import checks
 
         try:
             with self._context(), contextlib.redirect_stdout(out):
                 for code, hidden in _parts(cell["source"], grade_id):
-                    checks._HIDDEN = hidden  # failure messages of hidden tests never show expected values
+                    checks.set_hidden(hidden)  # failure messages of hidden tests never show expected values
                     verdict.hidden = verdict.hidden or hidden
                     exec(code, self.ns)
         except BaseException as exc:  # noqa: BLE001 - any failure of the test is the test's verdict
             verdict.error = _format_error(exc)
         finally:
-            checks._HIDDEN = False
-            self._session = None
+            checks.set_hidden(False)  # (per thread: an abandoned test cannot reset the next test's flag)
+            if self._session is session:  # an abandoned test must not end the next test's session
+                self._session = None
         verdict.printed = out.getvalue()
         verdict.seconds = time.monotonic() - start
         errors = self.ns.get("__fixture_errors__")

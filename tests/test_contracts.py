@@ -244,3 +244,23 @@ def test_strategies_built_from_a_list_argument_are_not_replayed_for_each_other()
     check([-1, 1])
     with pytest.raises(AssertionError, match="abs"):
         check([-1e3, 1e3])
+
+
+def test_the_hidden_flag_is_per_thread():
+    """A test the judge abandoned runs on in its own thread: its flag must not reach the next test's thread."""
+    import threading
+
+    from course import checks
+
+    checks.set_hidden(True)
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(checks._hidden()))
+    worker.start()
+    worker.join()
+    try:
+        assert seen == [False] and checks._hidden() is True
+        with pytest.raises(AssertionError, match="values hidden in a hidden test") as info:
+            checks.check_close("y", np.array([1.0, 3.0]), np.array([2.0, 3.0]))
+        assert "expected 2" not in str(info.value)
+    finally:
+        checks.set_hidden(False)
