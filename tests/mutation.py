@@ -46,7 +46,6 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ["COURSE_PROPERTY_FAST_FAIL"] = "1"  # killed or not is all this run needs: no shrinking
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import nbharness  # noqa: E402
@@ -87,6 +86,7 @@ SWAP_NAMES = {
     "prod": "sum", "tanh": "sin", "sqrt": "abs", "var": "std", "std": "var", "floor": "ceil", "ceil": "floor",
     "hstack": "vstack", "vstack": "hstack", "outer": "multiply", "diag": "diagflat", "triu": "tril", "tril": "triu",
 }  # fmt: skip
+METHODS = {"sum", "mean", "max", "min", "argmax", "argmin", "cumsum", "cumprod", "prod", "var", "std"}  # of ndarray
 UFUNC_OUT = {"maximum", "minimum", "exp", "log", "add", "subtract", "multiply", "divide", "clip", "tanh", "negative"}
 
 
@@ -113,6 +113,8 @@ class Table:
     rows: dict = field(default_factory=dict)  # function -> counts
     survivors: list = field(default_factory=list)
     equivalent: list = field(default_factory=list)
+    wrong_equivalent: list = field(default_factory=list)  # listed as equivalent, yet a test failed it
+    crashed: list = field(default_factory=list)  # counted as killed (a dead kernel fails its cells), listed
     seconds: float = 0.0
 
 
@@ -228,7 +230,8 @@ def _call_replacements(node: ast.Call, params: set[str]):
     out = []
     func = node.func
     fname = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if fname in SWAP_NAMES and isinstance(func, ast.Attribute):
+    on_np = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "np"
+    if fname in SWAP_NAMES and isinstance(func, ast.Attribute) and (on_np or SWAP_NAMES[fname] in METHODS):
         new_func = ast.Attribute(func.value, SWAP_NAMES[fname], ast.Load())
         out.append((ast.Call(new_func, node.args, node.keywords), f"{fname} -> {SWAP_NAMES[fname]}"))
     if isinstance(func, ast.Attribute) and fname == "copy" and not node.args:
@@ -374,17 +377,38 @@ def _grade(topic: str, ns: dict, nb, mutant: Mutant) -> Result:
 
 def run(topic: str, functions=None, sample: int = 1, jobs: int = 2, progress=None) -> tuple[Table, list[Result]]:
     """Grade every ``sample``-th mutant of ``topic``; return the table and the results."""
+    old_env = os.environ.get("COURSE_PROPERTY_FAST_FAIL")
+    os.environ["COURSE_PROPERTY_FAST_FAIL"] = "1"  # killed or not is all this run needs: no shrinking
+    try:
+        return _run(topic, functions, sample, jobs, progress)
+    finally:
+        if old_env is None:
+            os.environ.pop("COURSE_PROPERTY_FAST_FAIL", None)
+        else:
+            os.environ["COURSE_PROPERTY_FAST_FAIL"] = old_env
+
+
+def _run(topic, functions, sample, jobs, progress):
     start = time.monotonic()
     mutants = all_mutants(topic, functions)[::sample]
     ns = nbharness.run_in_process(topic)
     nb = nbharness.read(topic)
+    # the control: the unmutated answers pass every cell the run grades (visible-only and full), or
+    # every mutant would count as killed
+    for fn in sorted({m.function for m in mutants}):
+        cell = next(c for c in nb.cells if nbharness.is_answer(c) and fn in nbharness.defined_functions(c.source))
+        control = _grade(topic, ns, nb, Mutant(fn, f"{fn}: the reference itself", cell.source))
+        if control.killed or control.killed_visible:
+            raise RuntimeError(f"{topic}: the reference {fn} fails its own tests ({control.how}); nothing to measure")
     results: list[Result] = []
     running: dict[int, tuple[Mutant, int, float]] = {}
     queue = list(mutants)
 
     def reap(block: bool):
-        pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
-        if pid == 0:
+        for pid in list(running):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+        else:
             return
         mutant, fd, _ = running.pop(pid)
         data = b""
@@ -394,7 +418,8 @@ def run(topic: str, functions=None, sample: int = 1, jobs: int = 2, progress=Non
         try:
             results.append(Result(**json.loads(data)))
         except (ValueError, TypeError):
-            results.append(Result(mutant.id, mutant.function, True, True, "the test run crashed (counted as killed)"))
+            # the child died: as with a dead kernel the cells fail (a kill), but it is listed apart
+            results.append(Result(mutant.id, mutant.function, True, False, "crashed: the test run died"))
         results[-1].source = mutant.source
         if progress:
             progress(len(results), len(mutants))
@@ -444,6 +469,10 @@ def tabulate(topic: str, results: list[Result], seconds: float) -> Table:
         )
         row["mutants"] += 1
         row["visible"] += int(res.killed_visible)
+        if res.how.startswith(("crashed", "timeout")):
+            table.crashed.append({"id": res.id, "how": res.how})
+        if res.killed and res.id in equiv:  # "equivalent" yet failed: a wrong claim, or a test failing a correct answer
+            table.wrong_equivalent.append({"id": res.id, "how": res.how})
         if res.killed:
             row["killed"] += 1
         elif res.id in equiv:
@@ -478,6 +507,10 @@ def format_table(table: Table) -> str:
     )
     for s in table.survivors:
         lines.append(f"  SURVIVED {s['id']}")
+    for s in table.wrong_equivalent:
+        lines.append(f"  LISTED AS EQUIVALENT BUT KILLED {s['id']} ({s['how']})")
+    for s in table.crashed:
+        lines.append(f"  {s['how'].split(':')[0].upper()} {s['id']}")
     return "\n".join(lines)
 
 
@@ -510,7 +543,7 @@ def main(argv=None) -> int:
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         name = topic if not args.function and args.sample == 1 else f"{topic}.partial"
         (OUT_DIR / f"{name}.json").write_text(json.dumps(asdict(table), indent=1))
-        failed |= bool(table.survivors)
+        failed |= bool(table.survivors or table.wrong_equivalent)
     return 1 if failed else 0
 
 
