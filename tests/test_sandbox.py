@@ -32,7 +32,10 @@ TIMEOUT = 40  # seconds per submission
 CELL_TIMEOUT = 5  # Execute.timeout of the corpus course: the long sleep is interrupted after this
 ISOLATED = bool(sandbox.available_users())
 needs_sandbox = pytest.mark.skipif(not ISOLATED, reason=sandbox.fallback_warning() or "")
-NEEDS_USER = {"snoop_and_write", "fork_bomb", "fill_disk_many_files", "private_tmp", "network"}
+NEEDS_USER = {
+    "snoop_and_write", "fork_bomb", "fill_disk_many_files", "private_tmp", "network",
+    "socket_swap", "ipc_2_reader", "machine_view",  # kernels that run as the grader (a clone in a private
+}  # folder: the run's warning) are not boxed: these rows hold only for the sandbox user in the jail  # fmt: skip
 
 
 def corpus_course(root: Path) -> Path:
@@ -205,7 +208,9 @@ def _outputs(course_dir: Path, student: str) -> str:
 def test_attack_outcome(corpus, student):
     if student in NEEDS_USER and not ISOLATED:
         pytest.skip("needs the sandbox user (run as root after scripts/setup.sh)")
-    if student in ("fill_disk_many_files", "private_tmp", "network") and not sandbox.jail_available():
+    if student in ("fill_disk_many_files", "private_tmp", "network", "ipc_2_reader", "machine_view") and not (
+        sandbox.jail_available()
+    ):
         pytest.skip("needs mount namespaces (root with CAP_SYS_ADMIN): the kernel's home and /tmp are not private")
     expect = ATTACKS[student]["expect"]
     row = _rows(corpus["course"])[student]
