@@ -149,9 +149,7 @@ def run_test_cells(assignment: str, ns: dict, cells, seconds: float = 60) -> lis
 
 def load_mutants(assignment: str) -> dict[str, dict[str, str]]:
     """``tests/mutants/<assignment>.py``: MUTANTS = {function: {description: source}}."""
-    from course.demo import load_mutant_catalog
-
-    return load_mutant_catalog(ROOT, assignment)
+    return load_catalog(assignment, "MUTANTS")
 
 
 def load_catalog(assignment: str, name: str):
