@@ -27,6 +27,11 @@ def topics() -> list[str]:
     return assignments(ROOT)
 
 
+# Every notebook is built with the method of the hidden-tests issue (contracts on every call, property
+# checks against the reference, a mutation score): the suite holds each topic in source/ to it.
+METHOD_TOPICS = topics()
+
+
 def read(assignment: str, kind: str = "source") -> nbformat.NotebookNode:
     return nbformat.read(str(ROOT / kind / assignment / f"{assignment}.ipynb"), as_version=4)
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
+import nbharness
 from course.contracts import ContractError, checked_call
 from course.guard import call_answer, call_without_torch
 from course.properties import check_against_reference, dims, values
@@ -118,7 +119,7 @@ def test_a_reference_that_cannot_take_the_domain_is_a_test_bug():
         check_against_reference("relu", relu_ref, fussy, DOMAIN)
 
 
-METHOD_TOPICS = ["01_linear_regression", "02_logistic_softmax", "03_backprop"]
+METHOD_TOPICS = nbharness.METHOD_TOPICS
 
 
 @pytest.mark.parametrize("topic", METHOD_TOPICS)
@@ -126,8 +127,6 @@ def test_every_call_of_an_answer_goes_through_the_contract(topic):
     """Test cells call graded functions only through call_answer / call_without_torch / check_gradient /
     check_against_reference (which check the contract), or inside a helper that is itself handed to one."""
     import ast
-
-    import nbharness
 
     nb = nbharness.read(topic)
     graded = set(nbharness.graded_functions(nb))

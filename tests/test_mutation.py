@@ -13,7 +13,7 @@ import mutation
 import nbharness
 import pytest
 
-METHOD_TOPICS = ["01_linear_regression", "02_logistic_softmax", "03_backprop"]
+METHOD_TOPICS = nbharness.METHOD_TOPICS
 
 TOY = textwrap.dedent(
     """

@@ -12,7 +12,7 @@ import os
 import nbharness
 import pytest
 
-METHOD_TOPICS = ["01_linear_regression", "02_logistic_softmax", "03_backprop"]
+METHOD_TOPICS = nbharness.METHOD_TOPICS
 SEEDS = int(os.environ.get("COURSE_SEEDS", "3"))
 
 
