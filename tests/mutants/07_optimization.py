@@ -537,4 +537,34 @@ def newton_step(w, g, H):
     },
 }
 
-EQUIVALENT = {}
+EQUIVALENT = {
+    "gradient_descent_quadratic: line 8: zeros -> ones: `np.zeros((num_steps + 1, len(w0)))`": (
+        "every row of W is overwritten before it is returned (row 0 by w0, row k + 1 by the update), so the "
+        "initial fill value never reaches the result"
+    ),
+    "adam_step: line 9: swapped with the next statement: `m_new = beta1 * m + (1.0 - beta1) * g`": (
+        "m_new and v_new are computed from m, v and g only, neither from the other: their order does not matter"
+    ),
+    "adam_step: line 10: swapped with the next statement: `v_new = beta2 * v + (1.0 - beta2) * g * g`": (
+        "v_new and m_hat do not depend on each other (m_hat needs m_new, computed two lines above)"
+    ),
+    "adam_step: line 11: swapped with the next statement: `m_hat = m_new / (1.0 - beta1 ** t)`": (
+        "m_hat and v_hat are independent (one reads m_new, the other v_new, both already computed)"
+    ),
+    "adamw_step: line 6: swapped with the next statement: `w_decayed = w * (1.0 - lr * weight_decay)`": (
+        "w_decayed depends on w only and m_new on m and g only: independent statements, either order"
+    ),
+    "adamw_step: line 7: swapped with the next statement: `m_new = beta1 * m + (1.0 - beta1) * g`": (
+        "m_new and v_new are computed from m, v and g only, neither from the other: their order does not matter"
+    ),
+    "adamw_step: line 8: swapped with the next statement: `v_new = beta2 * v + (1.0 - beta2) * g * g`": (
+        "v_new and m_hat do not depend on each other (m_hat needs m_new, computed two lines above)"
+    ),
+    "adamw_step: line 9: swapped with the next statement: `m_hat = m_new / (1.0 - beta1 ** t)`": (
+        "m_hat and v_hat are independent (one reads m_new, the other v_new, both already computed)"
+    ),
+    "linear_warmup_lr: line 7: swapped the first two arguments of minimum: "
+    "`np.minimum(np.asarray(t, dtype=float), warmup_steps)`": (
+        "np.minimum is symmetric in its two arguments (same values, same broadcast shape, float64 either way)"
+    ),
+}
