@@ -69,13 +69,43 @@ def _shown_as_check_failure(check):
     def wrapper(*args, **kwargs):
         __tracebackhide__ = True
         try:
-            return check(*args, **kwargs)
+            value = check(*args, **kwargs)
         except CheckFailed:
             raise
         except AssertionError as exc:
             raise CheckFailed(*exc.args) from None
+        _passed_one()
+        return value
 
     return wrapper
+
+
+# A passing test cell says so (issue 20: a student could not tell "passed" from "did not run"). In an
+# IPython shell (the student's kernel), the first check that passes registers a post-run hook; after
+# each cell in which at least one check passed and nothing failed, it prints one line. Outside IPython
+# (the judge, the test suite) nothing is registered and nothing printed.
+PASSED_MESSAGE = "✓ All checks in this cell passed."
+_CELL = {"passed": 0, "shell": None}
+
+
+def _passed_one() -> None:
+    _CELL["passed"] += 1
+    if threading.current_thread() is not threading.main_thread():
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of every kernel
+        return
+    shell = get_ipython()
+    if shell is not None and _CELL["shell"] is not shell:
+        shell.events.register("post_run_cell", _after_cell)
+        _CELL["shell"] = shell
+
+
+def _after_cell(result) -> None:
+    passed, _CELL["passed"] = _CELL["passed"], 0
+    if passed and result.success:
+        print(PASSED_MESSAGE)
 
 
 # Set by the judge (course.judge) while the hidden part of a test cell runs (issue 18): failure

@@ -313,3 +313,32 @@ def test_a_failed_check_pickles_as_a_plain_assertion_error():
         check_equal("n_out", 27, 28)
     back = pickle.loads(pickle.dumps(info.value))
     assert type(back) is AssertionError and str(back) == str(info.value)
+
+
+def test_a_passing_test_cell_says_so_in_ipython_and_a_failing_or_checkless_one_does_not(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from course.checks import PASSED_MESSAGE
+
+    shell = InteractiveShell.instance()
+    old = shell._showtraceback
+    shell._showtraceback = lambda *a: None
+    try:
+        printed = []
+        for cell in [
+            "from course.checks import check_close\ncheck_close('dJ/dw', [1.0, 2.0], [1.0, 2.0])",
+            "x = 1 + 1",  # no check: silent
+            "from course.checks import check_close\ncheck_close('dJ/dw', [1.0, 2.0], [1.0, 3.0])",  # fails
+            "from course.checks import check_close\ncheck_close('a', 1.0, 1.0)\nraise ValueError('after')",
+            "from course.checks import check_true\ncheck_true('w', True, 'ok')",
+        ]:
+            shell.run_cell(cell)
+            printed.append(capsys.readouterr().out.count(PASSED_MESSAGE))
+    finally:
+        shell._showtraceback = old
+    assert printed == [1, 0, 0, 0, 1], printed
+
+
+def test_outside_ipython_a_passing_check_prints_nothing(capsys):
+    check_close("dJ/dw", [1.0, 2.0], [1.0, 2.0])
+    assert capsys.readouterr().out == ""
