@@ -18,9 +18,20 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "[setup] creating $venv with $($python --version)"
   "$python" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --upgrade pip
+# pip's own chatter (warnings about the machine's package index configuration, setuptools' build
+# notices) goes to a log that is shown only when pip fails.
+pip_log="$venv/setup-pip.log"
+: >"$pip_log"
+pip_install() {
+  if ! "$venv/bin/python" -m pip install --quiet "$@" >>"$pip_log" 2>&1; then
+    echo "[setup] pip install $* failed; the end of its log ($pip_log):" >&2
+    tail -n 40 "$pip_log" >&2
+    exit 1
+  fi
+}
+pip_install --upgrade pip
 echo "[setup] installing the course and its dependencies (torch==2.13.0 CPU, nbgrader, jupyterlab, ...)"
-"$venv/bin/python" -m pip install --quiet -e ".[dev]"
+pip_install -e ".[dev]"
 # PostgreSQL server (Debian's package) for the gradebook test of `course autograde --db-url`;
 # the Python driver (psycopg) comes with the course's dependencies above.
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
