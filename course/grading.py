@@ -19,8 +19,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR_RE = re.compile(r"^\d\d_[a-z0-9_]+$")
 
@@ -213,6 +211,8 @@ def _cell_order_and_messages(path: Path) -> tuple[dict[str, int], dict[str, str]
     order, messages = {}, {}
     if not path.is_file():
         return order, messages
+    import nbformat  # here, not at the top: `course --help` must not wait for nbformat's schemas
+
     nb = nbformat.read(str(path), as_version=4)
     for i, cell in enumerate(nb.cells):
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")

@@ -131,7 +131,6 @@ def test_demo_end_to_end(tmp_path, capsys):
         assert (tmp_path / "class-course" / "feedback" / student).is_dir()
 
 
-
 def test_demo_without_topics_runs_the_first_topic_only(monkeypatch):
     """`make demo` promises one topic: with no topic named the demo gets run_demo's default (the first
     topic), not every topic; a named topic is passed on."""
@@ -143,3 +142,21 @@ def test_demo_without_topics_runs_the_first_topic_only(monkeypatch):
     assert cli.main(["demo"]) == 0
     assert cli.main(["demo", "02"]) == 0
     assert calls == [None, ["02_logistic_softmax"]]
+
+
+def test_help_and_usage_errors_do_not_wait_for_the_grading_libraries():
+    """`course --help` and a mistyped command answer at once (issue 19: they took 2-3 s, importing
+    nbformat, whose jsonschema builds a grammar at import time)."""
+    code = (
+        "import sys\n"
+        "from course import cli\n"
+        "for argv in (['--help'], ['nonsense']):\n"
+        "    try:\n"
+        "        cli.main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = sorted(m for m in ('nbformat', 'jsonschema', 'nbgrader', 'numpy', 'torch') if m in sys.modules)\n"
+        "print('heavy:', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "heavy: []" in out.stdout, out.stdout + out.stderr
