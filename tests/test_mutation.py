@@ -7,6 +7,7 @@ solution is graded with the notebook's tests; each one that survives must be lis
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import mutation
@@ -14,6 +15,9 @@ import nbharness
 import pytest
 
 METHOD_TOPICS = nbharness.METHOD_TOPICS
+# make test grades every SAMPLE-th mutant of each notebook (COURSE_MUTATION_SAMPLE); `make mutate`
+# grades them all.
+SAMPLE = int(os.environ.get("COURSE_MUTATION_SAMPLE", "1"))
 
 TOY = textwrap.dedent(
     """
@@ -70,9 +74,15 @@ def test_equivalent_list_names_existing_mutants_with_reasons(topic):
 
 @pytest.mark.parametrize("topic", METHOD_TOPICS)
 def test_every_non_equivalent_mutant_is_killed(topic):
-    table, results = mutation.run(topic, jobs=2)
+    table, results = mutation.run(topic, jobs=2, sample=SAMPLE)
     print(mutation.format_table(table))
     assert results, "no mutants were graded"
+    counted = sum(r["mutants"] - r["equivalent"] for r in table.rows.values())
+    visible = sum(r["visible"] for r in table.rows.values())
+    assert visible >= 0.5 * counted, (
+        f"the visible tests of {topic} catch only {visible} of {counted} non-equivalent mutants: a student learns "
+        "too little while working (put more of the checks in the visible part, at non-degenerate points)"
+    )
     assert not table.wrong_equivalent, f"listed in EQUIVALENT, yet killed (wrong claim?): {table.wrong_equivalent}"
     survivors = [s["id"] for s in table.survivors]
     assert not survivors, (
