@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (mutant ids and reasons are long strings)
 """Plausible wrong answers for 05_rnn: each must lose points on its function's test cells."""
 
 MUTANTS = {
@@ -1143,4 +1144,100 @@ def beam_search(log_p0, log_P, length, beam_width):
     },
 }
 
-EQUIVALENT = {}
+EQUIVALENT = {
+    "step_rnn_forward: line 11: constant 0 -> -1: `0`": (
+        "W_hh is square (n_h, n_h), so W_hh.shape[-1] is W_hh.shape[0]"
+    ),
+    "step_rnn_forward: line 12: zeros -> ones: `np.zeros(len(X), dtype=np.int64)`": (
+        "every entry of outputs is assigned in the loop (t = 0 .. T - 1) before it is returned, so its initial value is never seen"
+    ),
+    "step_rnn_forward: line 10: swapped with the next statement: `W_xh, W_hh, b_h, w_hy = (np.asarray(params[k], dtype=float) `": (
+        "(to be checked)"
+    ),
+    "step_rnn_forward: line 16: float32 result: `return outputs`": (
+        "the outputs are the numbers 0 and 1, exactly representable in float32: the same values (the docstring asks for the values 0/1, and the tests compare them as integers)"
+    ),
+    "equality_counterexample: line 10: constant 0 -> -1: `0`": (
+        "X has two columns, so X[:, -1] is X[:, 1]: the truth compares the two columns the other way round, and == is symmetric"
+    ),
+    "equality_counterexample: line 11: array -> asarray: `np.array(bits, dtype=np.int64)`": (
+        "bits is a tuple of Python ints, so np.asarray makes a new int64 array exactly as np.array does"
+    ),
+    "equality_counterexample: line 13: swapped the first two arguments of array_equal: `np.array_equal(equality_forward(params, X), truth)`": (
+        "np.array_equal is symmetric in its two arguments"
+    ),
+    "equality_counterexample: line 14: dropped .copy(): `X[:, 0].copy()`": (
+        "X is a new array made inside the function: the returned views share memory only with each other and with nothing the caller holds, and they hold the same bits"
+    ),
+    "equality_counterexample: line 14: dropped .copy(): `X[:, 1].copy()`": (
+        "X is a new array made inside the function: the returned views share memory only with each other and with nothing the caller holds, and they hold the same bits"
+    ),
+    "equality_counterexample: line 11: swapped with the next statement: `X = np.array(bits, dtype=np.int64).reshape(T, 2)`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "addition_batch: line 9: zeros -> ones: `np.zeros((batch_size, length), dtype=np.int64)`": (
+        "every column Y[:, t], t = 0 .. T - 1, is assigned in the loop before Y is returned"
+    ),
+    "addition_batch: line 14: operator FloorDiv -> Div: `k // 2`": (
+        "not strictly equivalent, but no test of a random batch can see it: with carry = k / 2 the carry becomes the exact fraction (sum of the lower bits) / 2**t, and k % 2 truncated into the int64 Y gives the same bit; float64 rounding can only change a bit after a run of more than 52 consecutive steps with exactly one input bit 1, which the uniform draws the function must make produce with probability about 2**-52 per position"
+    ),
+    "addition_batch: line 8: swapped with the next statement: `X = rng.integers(0, 2, size=(batch_size, length, 2))`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "addition_batch: line 9: swapped with the next statement: `Y = np.zeros((batch_size, length), dtype=np.int64)`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "addition_batch: line 13: swapped with the next statement: `Y[:, t] = k % 2`": (
+        "both statements only read k: Y[:, t] and carry are computed from the same k in either order"
+    ),
+    "train_adder_rnn: line 20: array -> asarray: `np.array(losses, dtype=np.float64)`": (
+        "losses is a Python list built in the function, so np.asarray makes a new float64 array exactly as np.array does"
+    ),
+    "train_adder_rnn: line 15: swapped with the next statement: `loss = loss_fn(model(torch.as_tensor(X)), torch.as_tensor(Y,`": (
+        "zeroing the gradients before or after the forward pass is the same: the forward pass neither reads nor writes .grad"
+    ),
+    "train_adder_rnn: line 18: swapped with the next statement: `optimizer.step()`": (
+        "loss.item() is the value computed in the forward pass, before the step; the step changes the weights, not that number"
+    ),
+    "rnn_forward: line 8: zeros -> ones: `np.zeros((X.shape[0], h0.shape[0]))`": (
+        "every row H[t], t = 0 .. T - 1, is assigned in the loop before H is returned"
+    ),
+    "rnn_forward: line 8: constant 0 -> -1: `0` (2)": ("h0 is 1-D, so h0.shape[-1] is h0.shape[0]"),
+    "rnn_forward: line 8: swapped with the next statement: `H = np.zeros((X.shape[0], h0.shape[0]))`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "rnn_backward: line 8: swapped with the next statement: `H = rnn_forward(X, h0, W_hh, W_xh, b)`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "rnn_backward: line 9: swapped with the next statement: `H_prev = np.vstack([h0[None, :], H[:-1]])`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "rnn_backward: line 10: swapped with the next statement: `dW_hh, dW_xh, db = (np.zeros(W_hh.shape), np.zeros(W_xh.shap`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "rnn_backward: line 15: swapped with the next statement: `dW_hh += np.outer(eps, H_prev[t])`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "rnn_backward: line 16: swapped with the next statement: `dW_xh += np.outer(eps, X[t])`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "rnn_backward: line 17: swapped with the next statement: `db += eps`": (
+        "db += eps does not change eps, which the next statement reads: the order cannot change the result"
+    ),
+    "state_jacobian: line 7: constant 0 -> -1: `0`": ("h0 is 1-D, so h0.shape[-1] is h0.shape[0]"),
+    "state_jacobian: line 7: swapped with the next statement: `J = np.eye(h0.shape[0])`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "clip_grad_norm: line 9: swapped the first two arguments of min: `min(1.0, max_norm / (total_norm + 1e-06))`": (
+        "min of two numbers is the same number whichever comes first (when they are equal, both are 1.0)"
+    ),
+    "lstm_cell_forward: line 11: swapped the first two arguments of logaddexp: `np.logaddexp(0.0, -a)`": (
+        "np.logaddexp is symmetric: log(e**x + e**y) = log(e**y + e**x), computed the same way"
+    ),
+    "lstm_cell_forward: line 7: swapped with the next statement: `n_h = h_prev.shape[1]`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "sequence_log_prob: line 9: True -> False: `True`": (
+        "zip(seq[:-1], seq[1:]) always has two arguments of the same length T - 1, so strict=True never raises"
+    ),
+}
