@@ -1151,14 +1151,8 @@ EQUIVALENT = {
     "step_rnn_forward: line 12: zeros -> ones: `np.zeros(len(X), dtype=np.int64)`": (
         "every entry of outputs is assigned in the loop (t = 0 .. T - 1) before it is returned, so its initial value is never seen"
     ),
-    "step_rnn_forward: line 10: swapped with the next statement: `W_xh, W_hh, b_h, w_hy = (np.asarray(params[k], dtype=float) `": (
-        "(to be checked)"
-    ),
     "step_rnn_forward: line 16: float32 result: `return outputs`": (
         "the outputs are the numbers 0 and 1, exactly representable in float32: the same values (the docstring asks for the values 0/1, and the tests compare them as integers)"
-    ),
-    "equality_counterexample: line 10: constant 0 -> -1: `0`": (
-        "X has two columns, so X[:, -1] is X[:, 1]: the truth compares the two columns the other way round, and == is symmetric"
     ),
     "equality_counterexample: line 11: array -> asarray: `np.array(bits, dtype=np.int64)`": (
         "bits is a tuple of Python ints, so np.asarray makes a new int64 array exactly as np.array does"
@@ -1171,9 +1165,6 @@ EQUIVALENT = {
     ),
     "equality_counterexample: line 14: dropped .copy(): `X[:, 1].copy()`": (
         "X is a new array made inside the function: the returned views share memory only with each other and with nothing the caller holds, and they hold the same bits"
-    ),
-    "equality_counterexample: line 11: swapped with the next statement: `X = np.array(bits, dtype=np.int64).reshape(T, 2)`": (
-        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
     ),
     "addition_batch: line 9: zeros -> ones: `np.zeros((batch_size, length), dtype=np.int64)`": (
         "every column Y[:, t], t = 0 .. T - 1, is assigned in the loop before Y is returned"
@@ -1206,9 +1197,6 @@ EQUIVALENT = {
     "rnn_forward: line 8: swapped with the next statement: `H = np.zeros((X.shape[0], h0.shape[0]))`": (
         "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
     ),
-    "rnn_backward: line 8: swapped with the next statement: `H = rnn_forward(X, h0, W_hh, W_xh, b)`": (
-        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
-    ),
     "rnn_backward: line 9: swapped with the next statement: `H_prev = np.vstack([h0[None, :], H[:-1]])`": (
         "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
     ),
@@ -1239,5 +1227,60 @@ EQUIVALENT = {
     ),
     "sequence_log_prob: line 9: True -> False: `True`": (
         "zip(seq[:-1], seq[1:]) always has two arguments of the same length T - 1, so strict=True never raises"
+    ),
+    "step_rnn_forward: line 11: constant 0 -> 1: `0`": ("W_hh is square (n_h, n_h), so W_hh.shape[1] is W_hh.shape[0]"),
+    "step_rnn_forward: line 11: swapped with the next statement: `h = np.zeros(W_hh.shape[0])`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
+    ),
+    "adder_weights: line 11: array -> asarray: `np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]`": (
+        "the argument is a new nested list, so np.asarray makes a new float array exactly as np.array does"
+    ),
+    "adder_weights: line 12: array -> asarray: `np.array([-0.5, -1.5, -2.5])`": (
+        "the argument is a new list, so np.asarray makes a new float array exactly as np.array does"
+    ),
+    "adder_weights: line 14: array -> asarray: `np.array([1.0, -1.0, 1.0])`": (
+        "the argument is a new list, so np.asarray makes a new float array exactly as np.array does"
+    ),
+    "adder_weights: line 11: constant 1.0 -> 2.0: `1.0`": (
+        "the network still adds exactly on every input of every length (the hidden check explores every state it can reach, with the true carry, for every input pair, and finds no error): unit 1 (k >= 1) reads the carry with weight 2; with a carry of 1 it fires anyway, so it tests k >= 1 as before"
+    ),
+    "adder_weights: line 11: constant 0.0 -> 1.0: `0.0` (2)": (
+        "the network still adds exactly on every input of every length (the hidden check explores every state it can reach, with the true carry, for every input pair, and finds no error): unit 1 also reads unit 3 (k >= 3); unit 3 fires only when the carry unit fires, and then unit 1 fires anyway"
+    ),
+    "adder_weights: line 12: constant 0.5 -> 0.0: `0.5`": (
+        "the network still adds exactly on every input of every length (the hidden check explores every state it can reach, with the true carry, for every input pair, and finds no error): unit 1 fires when k > 0 instead of k > 0.5, the same for the integer count k"
+    ),
+    "adder_weights: line 14: constant 1.0 -> 2.0: `1.0` (3)": (
+        "the network still adds exactly on every input of every length (the hidden check explores every state it can reach, with the true carry, for every input pair, and finds no error): with weight 2 on unit 3 the output pre-activation for k = 3 is 1 - 1 + 2 - 0.5 > 0, and for k < 3 it is unchanged"
+    ),
+    "adder_weights: line 15: constant 0.5 -> 0.0: `0.5`": (
+        "the network still adds exactly on every input of every length (the hidden check explores every state it can reach, with the true carry, for every input pair, and finds no error): the output fires when w_hy . h > 0 instead of > 0.5; w_hy . h is 0 or 1, so the output is the same"
+    ),
+    "equality_counterexample: line 9: range argument 1 -1: `range(1, max_length + 1)`": (
+        "the search also tries T = 0 first: empty sequences, on which the network's output and the truth are both empty, so it goes on to T = 1 as before"
+    ),
+    "equality_counterexample: line 9: constant 1 -> 0: `1`": (
+        "the search also tries T = 0 first: empty sequences, on which the network's output and the truth are both empty, so it goes on to T = 1 as before"
+    ),
+    "equality_weights: line 7: array -> asarray: `np.array([[1.0, 1.0], [-1.0, -1.0]])`": (
+        "the argument is a new nested list, so np.asarray makes a new float array exactly as np.array does"
+    ),
+    "equality_weights: line 8: array -> asarray: `np.array([-1.5, 0.5])`": (
+        "the argument is a new list, so np.asarray makes a new float array exactly as np.array does"
+    ),
+    "equality_weights: line 9: array -> asarray: `np.array([1.0, 1.0])`": (
+        "the argument is a new list, so np.asarray makes a new float array exactly as np.array does"
+    ),
+    "equality_weights: line 7: constant 1.0 -> 2.0: `1.0` (3)": (
+        "the network is still right on every input of every length (the hidden check explores every reachable (y, truth) state for every input pair): unit 2 becomes g(0.5 - 2 x1 - x2), still 1 only for the input (0, 0): a NOR"
+    ),
+    "equality_weights: line 7: constant 1.0 -> 2.0: `1.0` (4)": (
+        "the network is still right on every input of every length (the hidden check explores every reachable (y, truth) state for every input pair): unit 2 becomes g(0.5 - x1 - 2 x2), still 1 only for the input (0, 0): a NOR"
+    ),
+    "equality_weights: line 8: constant 0.5 -> 1.0: `0.5`": (
+        "the network is still right on every input of every length (the hidden check explores every reachable (y, truth) state for every input pair): unit 2 becomes g(1 - x1 - x2), 1 only for (0, 0) because g(0) = 0: still a NOR"
+    ),
+    "train_adder_rnn: line 11: swapped with the next statement: `optimizer, loss_fn = (torch.optim.Adam(model.parameters(), l`": (
+        "the two statements are independent (neither reads what the other assigns), so their order cannot change the result"
     ),
 }
