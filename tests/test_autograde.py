@@ -495,7 +495,7 @@ def test_notebook_01_graded_in_parallel_as_stock_nbgrader_grades_it(graded, tmp_
 
 @pytest.mark.parametrize("topic", [t for t in grading.assignments(REPO) if t != NB01])
 def test_every_reference_notebook_gets_full_marks_from_the_judge(topic, tmp_path):
-    """The other five notebooks' solutions through course autograde: kernel, probe, judge, wire."""
+    """The other notebooks' solutions through course autograde: kernel, probe, judge, wire."""
     folder = tmp_path / "class"
     (folder / "reference").mkdir(parents=True)
     shutil.copy(REPO / "source" / topic / f"{topic}.ipynb", folder / "reference" / f"{topic}.ipynb")
