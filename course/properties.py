@@ -139,9 +139,7 @@ def _replay_key(name: str, strategy, max_examples: int):
     caller = sys._getframe(2)
     plain = tuple(
         sorted(
-            (k, text)
-            for k, v in caller.f_locals.items()
-            if not k.startswith("__") and (text := _plain(v)) is not None
+            (k, text) for k, v in caller.f_locals.items() if not k.startswith("__") and (text := _plain(v)) is not None
         )
     )
     try:
@@ -165,7 +163,47 @@ def describe_args(args, labels=None, width: int = 400) -> str:
     return "\n".join(lines)
 
 
-def _default_compare(name: str, got, expected, rtol: float, atol: float) -> None:
+def _kind(value) -> str | None:
+    """'b' (booleans), 'i' (whole numbers), or None (anything else) for a result."""
+    if isinstance(value, (bool, np.bool_)):
+        return "b"
+    if isinstance(value, (int, np.integer)):
+        return "i"
+    if isinstance(value, np.ndarray):
+        return {"b": "b", "i": "i", "u": "i"}.get(value.dtype.kind)
+    return None
+
+
+def _check_kind(name: str, got, expected, incidental: bool = False) -> None:
+    """The kind of result the reference gives (an array, whole numbers, booleans) is part of the
+    contract: values that compare equal in another container or dtype still fail (issue 16: a count
+    returned as 15.0, bits as floats, a trajectory as a list of arrays). incidental: the arguments
+    hold integer or boolean arrays, so whole numbers in the reference's result may only reflect its
+    inputs' dtype (np.maximum(x, 0) of an integer x): the kind is then not checked."""
+    if isinstance(expected, np.ndarray) and expected.ndim >= 1 and not isinstance(got, np.ndarray):
+        raise AssertionError(
+            f"{name}: expected a NumPy array of shape {expected.shape}, got {type(got).__name__} "
+            "(return np.array(...), or build the result in an array)"
+        )
+    want = _kind(expected)
+    if want is None or _kind(got) == want or incidental:
+        return
+    what = {"b": "booleans (dtype bool)", "i": "whole numbers (an int, or an integer dtype)"}[want]
+    have = f"dtype {got.dtype}" if isinstance(got, np.ndarray) else type(got).__name__
+    raise AssertionError(f"{name}: expected {what}, got {have}")
+
+
+def _integer_arrays(args) -> bool:
+    if isinstance(args, np.ndarray):
+        return args.dtype.kind in "biu"
+    if isinstance(args, (tuple, list)):
+        return any(_integer_arrays(a) for a in args)
+    if isinstance(args, dict):
+        return any(_integer_arrays(a) for a in args.values())
+    return False
+
+
+def _default_compare(name: str, got, expected, rtol: float, atol: float, incidental: bool = False) -> None:
     if isinstance(expected, (tuple, list)) and not isinstance(expected, np.ndarray):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             raise AssertionError(
@@ -173,8 +211,9 @@ def _default_compare(name: str, got, expected, rtol: float, atol: float) -> None
                 + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
             )
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-            _default_compare(f"{name}[{k}]", g, e, rtol, atol)
+            _default_compare(f"{name}[{k}]", g, e, rtol, atol, incidental)
         return
+    _check_kind(name, got, expected, incidental)
     if isinstance(expected, (bool, np.bool_, str)) or (
         isinstance(expected, (int, np.integer)) and not isinstance(expected, bool)
     ):
@@ -218,7 +257,7 @@ def check_against_reference(
         if compare is not None:
             compare(got, expected)
         else:
-            _default_compare(f"{name}(...)", got, expected, rtol, atol)
+            _default_compare(f"{name}(...)", got, expected, rtol, atol, _integer_arrays(call_args))
 
     key = _replay_key(name, args, max_examples)
     if key is not None and key in _REPLAY:

@@ -263,3 +263,37 @@ def test_the_hidden_flag_is_per_thread():
         assert "expected 2" not in str(info.value)
     finally:
         checks.set_hidden(False)
+
+
+def _count_ref(n, k):
+    return (n + 1) * k
+
+
+COUNTS = st.tuples(st.integers(1, 50), st.integers(1, 50))
+
+
+def test_a_whole_number_returned_as_a_float_fails():
+    with pytest.raises(AssertionError, match="whole numbers"):
+        check_against_reference("count", lambda n, k: float((n + 1) * k), _count_ref, COUNTS, max_examples=5)
+    check_against_reference("count", lambda n, k: np.int64((n + 1) * k), _count_ref, COUNTS, max_examples=5)
+
+
+def test_a_list_where_the_reference_returns_an_array_fails():
+    def ref(x):
+        return np.cumsum(x)
+
+    with pytest.raises(AssertionError, match="expected a NumPy array"):
+        check_against_reference("cumsum", lambda x: list(np.cumsum(x)), ref, DOMAIN, max_examples=5)
+
+
+def test_bits_returned_as_floats_fail_unless_the_inputs_were_integer_arrays():
+    bits = st.tuples(st.integers(1, 6), st.integers(0, 10**6))
+
+    def ref(n, seed):
+        return np.random.default_rng(seed).integers(0, 2, size=n)
+
+    with pytest.raises(AssertionError, match="whole numbers"):
+        check_against_reference("bits", lambda n, seed: ref(n, seed).astype(float), ref, bits, max_examples=5)
+    # relu of an integer array: the reference keeps the integers, a float answer is as right
+    ints = st.tuples(values(st.tuples(dims(), dims()), -10, 10).map(lambda a: np.round(a).astype(np.int64)))
+    check_against_reference("relu", lambda x: np.where(x > 0, x, 0.0), lambda x: np.maximum(x, 0), ints)
