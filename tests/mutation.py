@@ -362,10 +362,16 @@ def visible_only(source: str) -> str:
     return "\n".join(out)
 
 
+_CELLS: dict = {}  # (topic, function) -> its test cells: found once, in the parent, before the forks
+
+
 def _grade(topic: str, ns: dict, nb, mutant: Mutant) -> Result:
     import nbformat
 
-    cells = nbharness.cells_testing(nb, mutant.function)
+    key = (topic, mutant.function)
+    if key not in _CELLS:
+        _CELLS[key] = nbharness.cells_testing(nb, mutant.function)
+    cells = _CELLS[key]
     visible = [nbformat.v4.new_code_cell(visible_only(c.source), metadata=c.metadata) for c in cells]
     with nbharness.substituted(ns, mutant.source):
         seen = nbharness.run_test_cells(topic, ns, visible, seconds=30)
