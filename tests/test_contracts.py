@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import nbharness
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-import nbharness
 from course.contracts import ContractError, checked_call
 from course.guard import call_answer, call_without_torch
 from course.properties import check_against_reference, dims, values
