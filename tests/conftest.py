@@ -14,6 +14,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # as the grading kernels (see course.grading.SINGLE_THREAD_ENV).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# Check my work, `course grade` and `course progress` keep a course directory in the learner's cache: the
+# tests use one of their own per process (so per xdist worker), never the user's.
+if "COURSE_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["COURSE_CACHE"] = tempfile.mkdtemp(prefix="course-cache-")
 
 import nbharness  # noqa: E402
 
@@ -66,3 +72,20 @@ def namespaces():
         return cache[assignment]
 
     return get
+
+
+# make test runs the suite on two pytest-xdist workers (-n 2 --dist loadgroup). The in-process tests of
+# one topic (mutants, seeds, contracts) form one group, so only one worker runs that topic's notebook
+# in-process (the namespaces fixture, about 10 s a topic); every other test goes to whichever worker is
+# free. (Before xdist's own hook, which reads the groups.)
+_IN_PROCESS_FILES = ("test_mutants.py", "test_contracts.py", "test_seeds")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    topics = nbharness.topics()
+    for item in items:
+        if item.path.name.startswith(_IN_PROCESS_FILES):
+            topic = next((t for t in topics if t in item.nodeid), None)
+            if topic:
+                item.add_marker(pytest.mark.xdist_group(topic))

@@ -7,28 +7,19 @@ Two kinds of randomness reach the grading of 05:
   differently follows another trajectory, so the bar must hold for the seed as a random variable, not for
   one lucky run. Here the reference trains with the seeds 0..N-1 (``COURSE_SEEDS``: 3 in ``make test``,
   100 in ``make seeds``) and must pass every accuracy check of the test cell (and the hidden one) for each;
-* the draws of the property checks (course.properties): tests/test_seeds.py runs the reference over the
-  Hypothesis seeds; here every other correct implementation the text allows (``CORRECT`` in
-  tests/mutants/05_rnn.py) runs the property cells of its function with the seeds 0..N-1.
+* the draws of the property checks (course.properties): tests/test_seeds.py runs the reference and every
+  other correct implementation the text allows (``CORRECT`` in tests/mutants/05_rnn.py) over the
+  Hypothesis seeds.
 """
 
 from __future__ import annotations
 
 import os
 
-import nbharness
 import numpy as np
-import pytest
 
 TOPIC = "05_rnn"
 SEEDS = int(os.environ.get("COURSE_SEEDS", "3"))
-CASES = [
-    pytest.param(fn, desc, id=f"{fn}:{desc}")
-    for fn, impls in nbharness.load_catalog(TOPIC, "CORRECT").items()
-    for desc in impls
-]
-
-
 def bit_accuracy(ns, model, length, num_sequences, seed):
     """As adder_bit_accuracy_ex in the test cell: fresh random additions, the fraction of right bits."""
     import torch
@@ -62,18 +53,3 @@ def test_train_adder_rnn_passes_its_accuracy_checks_for_every_seed(namespaces):
     assert not failures, failures
 
 
-@pytest.mark.parametrize("function,description", CASES)
-def test_correct_alternative_passes_for_every_seed(namespaces, function, description, monkeypatch):
-    ns = namespaces(TOPIC)
-    nb = nbharness.read(TOPIC)
-    cells = [c for c in nbharness.cells_testing(nb, function) if "check_against_reference" in c.source]
-    if not cells:
-        pytest.skip(f"{function} has no property check (its tests have no random draw)")
-    source = nbharness.load_catalog(TOPIC, "CORRECT")[function][description]
-    failures = []
-    with nbharness.substituted(ns, source):
-        for seed in range(SEEDS):
-            monkeypatch.setenv("COURSE_PROPERTY_SEED", str(seed))
-            outcomes = nbharness.run_test_cells(TOPIC, ns, cells)
-            failures += [f"seed {seed}: {o.grade_id}: {o.error}" for o in outcomes if not o.passed]
-    assert not failures, failures[:3]

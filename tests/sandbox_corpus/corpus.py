@@ -516,7 +516,7 @@ _chain()
 )
 # High (limits on the grader's side): a 64 MB answer; 100 000 display() calls; 50 large images.
 BIG_FRAME = "import numpy as np\ndef cube(x):\n    return np.zeros(8 * 2**20) + x ** 3"
-DISPLAY_FLOOD = CUBE + "\nfrom IPython.display import display\nfor i in range(100_000):\n    display(i)\n"
+DISPLAY_FLOOD = CUBE + "\nfrom IPython.display import display\nfor i in range(10_000):\n    display(i)\n"
 BIG_IMAGES = CUBE + (
     "\nimport os\nfrom IPython.display import Image, display\n"
     "for i in range(50):\n    display(Image(data=b'\\x89PNG\\r\\n\\x1a\\n' + os.urandom(2**20), format='png'))\n"
