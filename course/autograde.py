@@ -42,7 +42,7 @@ from pathlib import Path
 
 from course import grading, summary
 from course.judge import SCRIPT, write_script
-from course.submissions import Submission, collect
+from course.submissions import Submission, checked, collect
 from course.worker import Executed, Reference, Task, converter_preprocessors, execute_submission, exporter, resources
 
 DEFAULT_TIMEOUT = 600.0  # seconds one submission may take in all (nbgrader's Execute.timeout limits one cell)
@@ -553,7 +553,93 @@ def autograde(
     return result
 
 
-def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path, out) -> None:
+# -- one notebook: Check my work, course grade, course progress ------------------------------------
+def cache_dir() -> Path:
+    """Where a learner's grading keeps its course directory between calls (``COURSE_CACHE`` overrides)."""
+    if os.environ.get("COURSE_CACHE"):
+        return Path(os.environ["COURSE_CACHE"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "ml-theory-course"
+
+
+def source_digest(repo: Path, assignment: str) -> str:
+    """Changes whenever the topic's ``source/`` folder, the course configuration or nbgrader changes."""
+    import nbgrader
+
+    h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\njudge {JUDGE_VERSION}\n".encode())
+    src = repo / "source" / assignment
+    for f in sorted(src.rglob("*")):
+        if f.is_file() and ".ipynb_checkpoints" not in f.parts and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes())
+    h.update((repo / "autograder" / "nbgrader_config.py").read_bytes())
+    return h.hexdigest()
+
+
+SOURCE_STAMP = "source-digest.txt"  # in a learner's grading folder: the version of source/ it was made for
+
+
+def learner_course(assignment: str, repo: Path, course_dir: Path | None = None) -> tuple[grading.CourseDir, Reference]:
+    """The course directory of one learner's gradings of ``assignment`` (default: in ``cache_dir()``), with
+    the assignment generated and its reference bundle built once per version of ``source/``. When the
+    source changes (a ``git pull``), the folder is made again: nbgrader cannot change the cells of an
+    assignment that has submissions, and the earlier grades are of the old version anyway."""
+    path = Path(course_dir or cache_dir() / "grading" / assignment).resolve()
+    digest = source_digest(repo, assignment)
+    stamp = path / SOURCE_STAMP
+    fresh = not (stamp.is_file() and stamp.read_text() == digest)
+    if fresh and stamp.is_file():  # ours (it has our stamp): nothing else lives there
+        shutil.rmtree(path)
+    course = grading.CourseDir(path, repo)
+    if fresh:
+        course.generate(assignment)
+    ref = build_reference(course, assignment)
+    stamp.write_text(digest)
+    return course, ref
+
+
+def grade_notebook(
+    path: str | Path,
+    assignment: str,
+    course_dir: str | Path | None = None,
+    student: str = "me",
+    repo: Path | None = None,
+    timeout: float | None = None,
+) -> grading.SubmissionResult:
+    """Grade one notebook file exactly as ``course autograde`` grades a hand-in, and return its grades.
+
+    The same steps as a class run (the hand-in checks of ``course.submissions``, execution in a sandboxed
+    kernel forked from the zygote, the test cells in the judge, nbgrader's writer), for one file: what
+    Check my work, ``course grade`` and ``course progress`` show is what the instructor's grading gives.
+    ``course_dir`` (default: in ``cache_dir()``, see ``learner_course``) keeps the gradebook and the
+    reference bundle between calls, so only the first grading of a version of the topic generates it.
+    Raises GradingError if the notebook cannot be graded, with the reason an instructor would see.
+    """
+    repo = repo or grading.repo_root()
+    path = Path(path)
+    if assignment not in grading.assignments(repo):
+        raise grading.GradingError(f"no topic {assignment!r} in {repo / 'source'}")
+    notebook = f"{assignment}.ipynb"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise grading.GradingError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from course import sandbox, zygote
+
+    zygote.start(sandbox.zygote_env())  # it imports the kernels' libraries while the assignment is prepared
+    _cache_alembic_version()
+    course, ref = learner_course(assignment, repo, Path(course_dir) if course_dir else None)
+    with open(os.devnull, "w") as quiet:
+        _sandbox_paths(course.path, repo, None, quiet)
+    sub = checked(Submission(student, {notebook: data}, None, str(path)), notebook)
+    if sub.problem:
+        raise grading.GradingError(sub.problem)
+    executed = execute_submission(Task(student, sub.files, ref, float(timeout or DEFAULT_TIMEOUT)))
+    if executed.problem:
+        raise grading.GradingError(executed.problem)
+    GradebookWriter(course, ref).record(sub, executed)
+    return course.results(assignment, student)
+
+
+def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path | None, out) -> None:
     """Students' kernels run as the sandbox user: the course directory (gradebook, every hand-in)
     and the repository's solutions (source/, .git) must not be readable by it."""
     from course import sandbox
@@ -566,7 +652,7 @@ def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path, out) -> None
         print(f"  removed {home} (a kernel home a killed grading process left mounted)", file=out, flush=True)
     for path in sandbox.protect(course_dir, repo / "source", repo / ".git"):
         print(f"  made {path} private (students' code runs as {sandbox.SANDBOX_USER})", file=out, flush=True)
-    if submissions.stat().st_mode & 0o004:
+    if submissions is not None and submissions.stat().st_mode & 0o004:
         print(
             f"  WARNING: {submissions} is readable by other users, so students' code can read every hand-in in it: "
             f"chmod o-rwx {submissions} (or keep downloads in a private folder)",

@@ -60,16 +60,14 @@ def cmd_grade(args) -> int:
             file=sys.stderr,
         )
         return 2
+    from course.autograde import grade_notebook
+
     print(f"Grading {path} against the hidden tests of {topic} (this runs the whole notebook)...", flush=True)
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        course = grading.CourseDir(tmp)
-        course.generate(topic)
-        course.submit("me", topic, path)
-        try:
-            result = course.autograde(topic, "me")
-        except grading.GradingError as exc:
-            print(f"error: the notebook could not be graded.\n{exc}", file=sys.stderr)
-            return 1
+    try:
+        result = grade_notebook(path, topic)  # as `course autograde` grades a hand-in
+    except grading.GradingError as exc:
+        print(f"error: the notebook could not be graded.\n{exc}", file=sys.stderr)
+        return 1
     print(grade_table(result))
     return 0
 

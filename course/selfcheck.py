@@ -20,7 +20,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,12 +57,14 @@ def saved_notebook(topic: str) -> Path:
 
 
 def grade_notebook(path: Path, topic: str) -> SubmissionResult:
-    """Autograde ``path`` as ``topic`` with the hidden tests, in a throwaway course directory."""
-    with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
-        course = grading.CourseDir(tmp)
-        course.generate(topic)
-        course.submit("me", topic, path)
-        return course.autograde(topic, "me")
+    """Grade ``path`` as ``topic`` with the hidden tests, exactly as ``course autograde`` grades a hand-in.
+
+    The course directory lives in the learner's cache (``course.autograde.cache_dir``): the assignment is
+    generated once per version of ``source/``, not on every check.
+    """
+    from course.autograde import grade_notebook as engine
+
+    return engine(path, topic)
 
 
 def grade_in_subprocess(path: Path, topic: str) -> SubmissionResult:
@@ -321,14 +322,61 @@ def progress(
             rows[topic] = TopicProgress(topic, "not started", 0, auto_max, manual_max)
         else:
             to_grade.append(topic)
+    cache = _ProgressCache()
+    for topic in list(to_grade):
+        cached = cache.get(workspace_notebook(workspace, topic), topic, root)
+        if cached is not None:
+            rows[topic] = cached
+            to_grade.remove(topic)
     for topic in tqdm(to_grade, desc="grading", unit="notebook", disable=not bar or None, leave=False):
+        mine = workspace_notebook(workspace, topic)
+        key = cache.key(mine, topic, root)  # before grading: a save while it runs is graded next time
         try:
-            result = grade_notebook(workspace_notebook(workspace, topic), topic)
+            result = grade_notebook(mine, topic)
             rows[topic] = TopicProgress(topic, "graded", result.auto_score, result.auto_max, result.manual_max)
+            cache.put(mine, key, rows[topic])
         except grading.GradingError as exc:
             ref = nbformat.read(str(grading.notebook_path(topic, "source", root)), 4)
             rows[topic] = TopicProgress(topic, "error", 0, *max_points(ref), _first_line(exc))
     return [rows[t] for t in topics]
+
+
+class _ProgressCache:
+    """The grades of notebooks graded before, keyed by the notebook's bytes and the topic's source:
+    ``course progress`` grades again only what was saved (or whose hidden tests changed) since."""
+
+    def __init__(self):
+        from course.autograde import cache_dir
+
+        self.path = cache_dir() / "progress.json"
+        try:
+            self.entries = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            self.entries = {}
+
+    @staticmethod
+    def key(notebook: Path, topic: str, root: Path) -> str:
+        import hashlib
+
+        h = hashlib.sha256(notebook.read_bytes())
+        for f in sorted((root / "source" / topic).rglob("*")):
+            if f.is_file() and ".ipynb_checkpoints" not in f.parts:
+                h.update(f.read_bytes())
+        h.update((root / "autograder" / "nbgrader_config.py").read_bytes())
+        return h.hexdigest()
+
+    def get(self, notebook: Path, topic: str, root: Path) -> TopicProgress | None:
+        entry = self.entries.get(str(notebook.resolve()))
+        if not entry or entry.get("key") != self.key(notebook, topic, root):
+            return None
+        return TopicProgress(**entry["row"])
+
+    def put(self, notebook: Path, key: str, row: TopicProgress) -> None:
+        self.entries[str(notebook.resolve())] = {"key": key, "row": dataclasses.asdict(row)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+        tmp.replace(self.path)
 
 
 def _first_line(exc: Exception) -> str:

@@ -98,7 +98,7 @@ def collect_folder(path: Path, notebook: str) -> list[Submission]:
             sub.problem = f"not gradable: link ({exc}); hand in the notebook itself, not a link to a file"
             out.append(sub)
             continue
-        out.append(_checked(Submission(folder.name, files, timestamp, str(folder)), notebook))
+        out.append(checked(Submission(folder.name, files, timestamp, str(folder)), notebook))
     return out
 
 
@@ -221,7 +221,7 @@ def collect_folder_of_submitted(submitted: Path, assignment: str, notebook: str)
             sub.problem = f"not gradable: link ({exc}); hand in the notebook itself, not a link to a file"
             out.append(sub)
             continue
-        out.append(_checked(Submission(name, files, timestamp, f"zip: {name}"), notebook))
+        out.append(checked(Submission(name, files, timestamp, f"zip: {name}"), notebook))
     return out
 
 
@@ -242,7 +242,7 @@ class _SkippedFiles(logging.Handler):
             self.last_error = msg
 
 
-def _checked(sub: Submission, notebook: str) -> Submission:
+def checked(sub: Submission, notebook: str) -> Submission:
     """Flag a hand-in that has no notebook of the right name, or more than one notebook."""
     notebooks = sorted(n for n in sub.files if n.endswith(".ipynb"))
     if notebooks == [notebook]:
