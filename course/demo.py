@@ -3,15 +3,17 @@
 1. Regenerate the student notebooks (release/) from the instructor notebooks (source/).
 2. Make a small class for a topic: the reference solution, the untouched student version, and a
    student who made a few typical mistakes (taken from the topic's mutant catalog in tests/).
-3. Autograde the class with nbgrader into a throwaway course directory (SQLite gradebook),
-   write each student's feedback HTML, print the grade table and check it is as expected:
-   reference = full marks, untouched = 0, the other in between.
+3. Grade the class with ``course autograde`` (the one grading engine: sandboxed kernels, hidden
+   tests in the judge, nbgrader's gradebook) into a throwaway course directory (SQLite gradebook),
+   with each student's feedback HTML, grades.csv and the summary plots; print the grade table and
+   check it is as expected: reference = full marks, untouched = 0, the other in between.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -66,34 +68,9 @@ def pick_mistakes(catalog: dict[str, dict[str, str]], n: int) -> list[tuple[str,
     return picks
 
 
-def _class_run(topic: str, students: dict[str, Path], stock: dict, workdir: Path, repo: Path) -> bool:
-    """The instructors' way: the same hand-ins graded by `course autograde` (2 at a time; test cells
-    in the grader's judge, the students' code in the sandbox); its grades must be nbgrader's."""
-    import shutil
-
+def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> int:
     from course.autograde import autograde
 
-    folder = workdir / "class" / topic
-    for student, nb in students.items():
-        (folder / student).mkdir(parents=True, exist_ok=True)
-        shutil.copy(nb, folder / student / f"{topic}.ipynb")
-    course_dir = workdir / "class-course"
-    print(f"\n== 4. The same class graded as an instructor would: course autograde {topic} {folder} --jobs 2")
-    with open(os.devnull, "w") as quiet:
-        result = autograde(topic, folder, course_dir, jobs=2, repo=repo, out=quiet, progress=True)
-    ours = grading.CourseDir(course_dir, repo)
-    same = True
-    for student in students:
-        r = ours.results(topic, student)
-        match = r.auto_score == stock[student].auto_score
-        same &= match
-        verdict = "same as nbgrader" if match else "DIFFERENT from nbgrader"
-        print(f"   {student:<18}{r.auto_score:>8g}{r.auto_max:>6g}  {verdict}")
-    print(f"   {result.seconds:.1f} s; grades.csv, summary and plots in {course_dir / 'reports' / topic}")
-    return same and result.exit_status == 0
-
-
-def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> int:
     repo = grading.repo_root()
     topics = topics or grading.assignments(repo)[:1]
     if not topics:
@@ -101,7 +78,7 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
         return 1
     workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="course-demo-"))
     print(
-        f"The course demo for {', '.join(topics)}: about 1-2 minutes per topic on a 2-core machine "
+        f"The course demo for {', '.join(topics)}: about a minute per topic on a 2-core machine "
         "(`course demo 01 02 ...` picks other topics).\n"
     )
     print(f"== 1. Release: regenerating release/ from source/ with nbgrader ({', '.join(topics)})")
@@ -110,7 +87,7 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
             changed = grading.release(topic, Path(tmp) / topic, repo)
             print(f"   {topic}: {'updated ' + str(len(changed)) + ' file(s)' if changed else 'up to date'}")
 
-    course = grading.CourseDir(workdir / "course", repo)
+    course_dir = workdir / "course"
     ok = True
     for topic in topics:
         print(f"\n== 2. A small class for {topic}")
@@ -123,18 +100,22 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
         print("   untouched         the student version, submitted as released")
         for f, d, _ in picks:
             print(f"   typical_mistakes  {f}(): {d}")
-        course.generate(topic)
-        results = {}
-        print(f"\n== 3. Autograding with nbgrader (gradebook: {course.db_url})")
-        for i, (student, nb) in enumerate(students.items(), 1):
-            course.submit(student, topic, nb)
-            t0 = time.perf_counter()
-            results[student] = course.autograde(topic, student)
-            course.feedback(topic, student)
-            r, secs = results[student], time.perf_counter() - t0
-            print(f"   [{i}/{len(students)}] {student:<17} {r.auto_score:g}/{r.auto_max:g} ({secs:.1f} s)")
+        folder = workdir / "class" / topic
+        for student, nb in students.items():
+            (folder / student).mkdir(parents=True, exist_ok=True)
+            shutil.copy(nb, folder / student / f"{topic}.ipynb")
 
-        print(f"\n== Grades for {topic} (autograded points; written answers are graded by hand)")
+        print(f"\n== 3. Grading as an instructor would: course autograde {topic} {folder} --jobs 2")
+        print("   (each notebook runs in a sandboxed kernel; the hidden tests run in the grader, outside it;")
+        print("   Check my work and `course grade` grade a learner's notebook the same way)")
+        t0 = time.perf_counter()
+        with open(os.devnull, "w") as quiet:
+            result = autograde(topic, folder, course_dir, jobs=2, repo=repo, out=quiet, progress=True)
+        course = grading.CourseDir(course_dir, repo)
+        results = {student: course.results(topic, student) for student in students}
+
+        seconds = time.perf_counter() - t0
+        print(f"\n== Grades for {topic} ({seconds:.0f} s; autograded points, written answers are graded by hand)")
         print(f"   {'student':<18}{'score':>8}{'max':>6}  tests passed")
         for student, r in results.items():
             auto = [c for c in r.cells if c.kind == "autograded"]
@@ -142,14 +123,14 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
             print(f"   {student:<18}{r.auto_score:>8g}{r.auto_max:>6g}  {passed}/{len(auto)}")
         ref, blank, mid = results["reference"], results["untouched"], results["typical_mistakes"]
         expected = ref.auto_score == ref.auto_max and blank.auto_score == 0 and 0 < mid.auto_score < ref.auto_max
-        ok &= expected
+        ok &= expected and result.exit_status == 0
         verdict = "as expected:" if expected else "NOT as expected, it should be:"
         print(f"\n   {verdict} reference = full marks, untouched = 0, typical mistakes in between")
         print("\n== What the student with typical mistakes sees")
         print("   " + grade_table(mid).replace("\n", "\n   "))
-        print(f"\n   Feedback HTML per student: {course.path / 'feedback'}/<student>/{topic}/{topic}.html")
-        print(f"   e.g. {course.path / 'feedback' / 'typical_mistakes' / topic / (topic + '.html')}")
-        ok &= _class_run(topic, students, results, workdir, repo)
+        reports = course_dir / "reports" / topic
+        print(f"\n   Feedback HTML per student: {course_dir / 'feedback'}/<student>/{topic}/{topic}.html")
+        print(f"   grades.csv, the per-question summary and its plots: {reports}")
     print(f"\nCourse directory of this demo (safe to delete): {workdir}")
     print("Next: `course grade <your notebook>` checks your own work; see README.md for instructors' batch grading.")
     return 0 if ok else 1
