@@ -27,25 +27,52 @@ from course.grading import CourseDir  # noqa: E402
 
 
 class GradedTopic:
-    """A topic generated with nbgrader and two submissions autograded: reference and blank."""
+    """A topic's reference and blank (the release, unanswered) notebooks graded by the course's engine
+    (``course autograde``, two at a time), and on demand by stock nbgrader (``stock()``, the oracle)."""
 
     def __init__(self, assignment: str, workdir: Path):
-        self.assignment = assignment
-        self.course = CourseDir(workdir, nbharness.ROOT)
-        self.release_dir = self.course.generate(assignment)
-        ref = self.course.submit(
-            "reference", assignment, nbharness.ROOT / "source" / assignment / f"{assignment}.ipynb"
-        )
-        blank = self.course.submit("blank", assignment, nbharness.ROOT / "release" / assignment / f"{assignment}.ipynb")
-        assert ref.is_file() and blank.is_file()
-        self.reference = self.course.autograde(assignment, "reference")
-        self.blank = self.course.autograde(assignment, "blank")
+        import shutil
+
+        from course.autograde import autograde
+
+        self.assignment, self.workdir = assignment, workdir
+        self.notebooks = {
+            "reference": nbharness.ROOT / "source" / assignment / f"{assignment}.ipynb",
+            "blank": nbharness.ROOT / "release" / assignment / f"{assignment}.ipynb",
+        }
+        folder = workdir / "class"
+        for student, path in self.notebooks.items():
+            (folder / student).mkdir(parents=True)
+            shutil.copy(path, folder / student / path.name)
+        with open(os.devnull, "w") as quiet:
+            self.run = autograde(
+                assignment, folder, workdir / "course", jobs=2, repo=nbharness.ROOT, out=quiet, progress=False
+            )
+        self.course = CourseDir(workdir / "course", nbharness.ROOT)
+        self.release_dir = self.course.path / "release" / assignment
+        self.reference = self.course.results(assignment, "reference")
+        self.blank = self.course.results(assignment, "blank")
+        self._stock = None
 
     def autograded_notebook(self, student: str):
         import nbformat
 
         path = self.course.path / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
         return nbformat.read(str(path), as_version=4)
+
+    def feedback_page(self, student: str) -> Path:
+        return self.course.path / "feedback" / student / self.assignment / f"{self.assignment}.html"
+
+    def stock(self) -> dict:
+        """{student: SubmissionResult} of stock ``nbgrader autograde``, one notebook at a time (the oracle)."""
+        if self._stock is None:
+            stock = CourseDir(self.workdir / "stock", nbharness.ROOT)
+            stock.generate(self.assignment)
+            self._stock = {}
+            for student, path in self.notebooks.items():
+                stock.submit(student, self.assignment, path)
+                self._stock[student] = stock.autograde(self.assignment, student)
+        return self._stock
 
 
 @pytest.fixture(scope="session")

@@ -472,35 +472,3 @@ def test_postgresql_gradebook_same_grades_as_sqlite(course, klass, postgres):
     assert not any(o.this_run for o in again.outcomes) and not (pg_dir / "gradebook.db").exists()
 
 
-# -- the real course: notebook 01 -------------------------------------------------------------------
-NB01 = "01_linear_regression"
-
-
-@pytest.mark.skipif(not (REPO / "source" / NB01 / f"{NB01}.ipynb").is_file(), reason=f"{NB01} not written yet")
-def test_notebook_01_graded_in_parallel_as_stock_nbgrader_grades_it(graded, tmp_path):
-    """Reference and blank notebook 01 with --jobs 2, against conftest's stock nbgrader grading of them."""
-    stock = graded(NB01)  # conftest: nbgrader autograde, one at a time
-    folder = tmp_path / "class"
-    for student, kind in (("reference", "source"), ("blank", "release")):
-        (folder / student).mkdir(parents=True)
-        shutil.copy(REPO / kind / NB01 / f"{NB01}.ipynb", folder / student / f"{NB01}.ipynb")
-    result = autograde(NB01, folder, tmp_path / "course", jobs=2, repo=REPO, progress=False)
-    assert result.exit_status == 0, [(o.student, o.reason) for o in result.ungradable]
-    course = grading.CourseDir(tmp_path / "course", REPO)
-    for student, expected in (("reference", stock.reference), ("blank", stock.blank)):
-        ours = course.results(NB01, student)
-        assert [(c.grade_id, c.points) for c in ours.cells] == [(c.grade_id, c.points) for c in expected.cells]
-    assert stock.reference.auto_score == stock.reference.auto_max > 0 and stock.blank.auto_score == 0
-
-
-@pytest.mark.parametrize("topic", [t for t in grading.assignments(REPO) if t != NB01])
-def test_every_reference_notebook_gets_full_marks_from_the_judge(topic, tmp_path):
-    """The other notebooks' solutions through course autograde: kernel, probe, judge, wire."""
-    folder = tmp_path / "class"
-    (folder / "reference").mkdir(parents=True)
-    shutil.copy(REPO / "source" / topic / f"{topic}.ipynb", folder / "reference" / f"{topic}.ipynb")
-    result = autograde(topic, folder, tmp_path / "course", jobs=1, repo=REPO, progress=False)
-    assert result.exit_status == 0, [(o.student, o.reason) for o in result.ungradable]
-    ours = grading.CourseDir(tmp_path / "course", REPO).results(topic, "reference")
-    failed = [(c.grade_id, c.message) for c in ours.cells if c.kind == "autograded" and c.points != c.max_points]
-    assert not failed and ours.auto_score == ours.auto_max > 0, failed

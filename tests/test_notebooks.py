@@ -46,6 +46,18 @@ def test_source_autogrades_to_full_marks(graded, assignment):
 
 
 @pytest.mark.parametrize("assignment", TOPICS)
+def test_engine_grades_as_stock_nbgrader(graded, assignment):
+    """The oracle: the course's one engine (course autograde, Check my work, course grade) gives every
+    cell of the reference and of the unanswered notebook the points stock `nbgrader autograde` gives it."""
+    topic = graded(assignment)
+    stock = topic.stock()
+    for student, ours in (("reference", topic.reference), ("blank", topic.blank)):
+        expected = [(c.grade_id, c.kind, c.points, c.max_points) for c in stock[student].cells]
+        assert [(c.grade_id, c.kind, c.points, c.max_points) for c in ours.cells] == expected, student
+    assert stock["reference"].auto_score == stock["reference"].auto_max > 0 and stock["blank"].auto_score == 0
+
+
+@pytest.mark.parametrize("assignment", TOPICS)
 def test_release_unanswered_scores_zero(graded, assignment):
     result = graded(assignment).blank
     scored = [f"{c.grade_id}: {c.points}" for c in result.cells if c.kind == "autograded" and c.points]
@@ -138,7 +150,7 @@ def _visible_text(html_text: str) -> str:
 def test_feedback_shows_messages_but_no_hidden_tests(graded, assignment):
     topic = graded(assignment)
     hidden = hidden_only_lines(nbharness.read(assignment, "source"))
-    page = _visible_text(topic.course.feedback(assignment, "blank").read_text())
+    page = _visible_text(topic.feedback_page("blank").read_text())
     page_lines = {line.strip() for line in page.splitlines()}
     leaked = [line for line in hidden if line in page_lines]
     assert not leaked, f"feedback shows hidden test lines: {leaked[:3]}"

@@ -256,3 +256,63 @@ def test_parallel_autograder_also_blanks_the_check_cell():
     sanitize, _, _ = converter_preprocessors(config)
     assert "course.nbgrader_ext.DropSelfCheck" in sanitize
     assert sanitize.index("course.nbgrader_ext.DropSelfCheck") > sanitize.index("nbgrader.preprocessors.OverwriteCells")
+
+
+# -- one engine: what the learner sees is what the instructor's grading gives -------------------------
+
+
+def test_learner_and_instructor_get_the_same_grades_for_the_same_file(root, tmp_path, monkeypatch):
+    """The same files graded by a learner (Check my work / course grade: course.autograde.grade_notebook)
+    and by the instructor (course autograde of a class): every cell's points and message are equal, for
+    a right answer, a wrong one, one right on the visible test only, an answer defined as a value (a
+    lambda), one that prints, and the unanswered notebook (issue 19: with stock nbgrader for the learner
+    and the judge for the instructor, such answers could pass in one and fail in the other)."""
+    from course.autograde import autograde, grade_notebook
+
+    monkeypatch.setenv("COURSE_ROOT", str(root))
+    answers = {
+        "right": RIGHT,
+        "wrong": "def double(x):\n    return x + 2\n",
+        "hidden_wrong": HIDDEN_WRONG,
+        "a_value": "double = lambda x: 2 * x\n",
+        "prints": "def double(x):\n    print('doubling', x)\n    return 2 * x\n",
+        "blank": None,
+    }
+    folder = tmp_path / "class"
+    learner = {}
+    for student, answer in answers.items():
+        path = student_copy(root, folder / student, answer)
+        learner[student] = grade_notebook(path, TOPIC)
+    with open(os.devnull, "w") as quiet:
+        run = autograde(TOPIC, folder, tmp_path / "course", jobs=2, repo=root, out=quiet, progress=False)
+    assert run.exit_status == 0, [(o.student, o.reason) for o in run.ungradable]
+    course = grading.CourseDir(tmp_path / "course", root)
+    for student in answers:
+        ours = [(c.grade_id, c.points, c.message) for c in learner[student].cells]
+        assert ours == [(c.grade_id, c.points, c.message) for c in course.results(TOPIC, student).cells], student
+    scores = {s: r.auto_score for s, r in learner.items()}
+    full = learner["right"].auto_max
+    assert full > 0
+    assert scores == {"right": full, "wrong": 0, "hidden_wrong": 0, "a_value": full, "prints": full, "blank": 0}
+
+
+def test_a_changed_source_is_graded_with_the_new_tests(root, tmp_path, monkeypatch):
+    """The learner's grading folder is made again when source/ changes (a git pull): nbgrader cannot
+    change an assignment that has submissions, and old grades are of the old tests."""
+    import shutil
+
+    from course.autograde import grade_notebook
+
+    copy = tmp_path / "course"
+    shutil.copytree(root, copy)
+    monkeypatch.setenv("COURSE_ROOT", str(copy))
+    mine = student_copy(copy, tmp_path / "me", HIDDEN_WRONG)
+    before = grade_notebook(mine, TOPIC)
+    src = grading.notebook_path(TOPIC, "source", copy)
+    nb = nbformat.read(str(src), as_version=4)
+    hidden = [c for c in nb.cells if "double(-7.5)" in c.source]
+    assert hidden, "the tiny course's hidden test changed: update this test"
+    hidden[0].source = hidden[0].source.replace("double(-7.5)", "double(7.5)").replace("-15", "15")
+    nbformat.write(nb, str(src))
+    after = grade_notebook(mine, TOPIC)
+    assert after.auto_score > before.auto_score, (before, after)
