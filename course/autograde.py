@@ -31,7 +31,6 @@ import json
 import multiprocessing
 import os
 import pickle
-import re
 import shutil
 import sys
 import time
@@ -71,8 +70,8 @@ class Outcome:
 # -- reference bundle ----------------------------------------------------------------------------
 def _cache_alembic_version() -> None:
     """nbgrader runs the ``alembic`` program (seconds to tens of seconds) each time it creates a
-    gradebook, to read one constant: the newest revision of its migrations. Read it from the
-    migration files instead, once (nbgrader's own function stays the fallback)."""
+    gradebook, to read one constant: the newest revision of its migrations. Ask alembic's own
+    ``ScriptDirectory`` for it instead, once (nbgrader's function stays the fallback)."""
     import nbgrader.api
 
     original = nbgrader.api.get_alembic_version
@@ -81,24 +80,15 @@ def _cache_alembic_version() -> None:
 
     @functools.cache
     def get_alembic_version() -> str:
-        return _alembic_head(Path(nbgrader.api.__file__).parent / "alembic" / "versions") or original()
+        from alembic.script import ScriptDirectory
+
+        try:
+            head = ScriptDirectory(str(Path(nbgrader.api.__file__).parent / "alembic")).get_current_head()
+        except Exception:  # several heads, or a layout alembic does not read: nbgrader's own way
+            head = None
+        return head or original()
 
     nbgrader.api.get_alembic_version = get_alembic_version
-
-
-def _alembic_head(versions: Path) -> str | None:
-    """The one revision no other migration builds on, or None if that is not clear-cut."""
-    revisions, parents = set(), set()
-    for f in versions.glob("*.py"):
-        text = f.read_text()
-        rev = re.search(r"^revision\s*=\s*['\"](\w+)['\"]", text, re.M)
-        down = re.search(r"^down_revision\s*=\s*(.+)$", text, re.M)
-        if not rev or not down:
-            return None
-        revisions.add(rev[1])
-        parents.update(re.findall(r"['\"](\w+)['\"]", down[1]))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 JUDGE_VERSION = 1  # bump when judge.json's format changes: every bundle is rebuilt
@@ -210,7 +200,7 @@ class GradebookWriter:
         nb = nbformat.reads(executed.notebook, as_version=4)
         res = resources(self.ref, s, self.course.db_url)
         res["metadata"] = {"name": self.ref.notebook, "path": str(dest)}
-        with grading._quiet_output():
+        with grading.quiet_output():
             out, _ = self.exporter.from_notebook_node(nb, resources=res)
         (dest / f"{self.ref.notebook}.ipynb").write_text(out, encoding="utf-8")
         for f in dest.rglob("*"):
@@ -237,7 +227,7 @@ class GradebookWriter:
 
         if self._feedback is None:
             self._feedback = ClassFeedback(self.course.api, self.ref.assignment, self.ref.notebook)
-        with grading._quiet_output():
+        with grading.quiet_output():
             return self._feedback.write(student)
 
     def has_grade(self, student: str) -> bool:
@@ -501,7 +491,7 @@ def autograde(
     pool = executor_factory(jobs)  # workers start importing while we prepare
     try:
         course = grading.CourseDir(course_dir, repo, db_url)
-        print(f"  gradebook: {summary._masked(course.db_url)}", file=out, flush=True)
+        print(f"  gradebook: {summary.masked_url(course.db_url)}", file=out, flush=True)
         print(f"  kernels: {_kernel_mode(fresh_kernels)}", file=out, flush=True)
         _sandbox_paths(course.path, repo, submissions, out)
         course.generate(assignment)

@@ -147,7 +147,7 @@ class CourseDir:
         return self._api
 
     def _run(self, what: str, fn, *args, **kwargs) -> dict:
-        with _quiet_output():
+        with quiet_output():
             result = fn(*args, **kwargs)
         if not result.get("success"):
             log = result.get("log", "") + result.get("error", "")
@@ -193,7 +193,7 @@ class CourseDir:
         from nbgrader.api import Gradebook
 
         autograded = self.path / "autograded" / student / assignment / f"{assignment}.ipynb"
-        order, messages = _cell_order_and_messages(autograded)
+        order, messages = cell_order_and_messages(autograded)
         with Gradebook(self.db_url) as gb:
             nb = gb.find_submission_notebook(assignment, assignment, student)
             cells = []
@@ -207,7 +207,7 @@ class CourseDir:
         return SubmissionResult(student, assignment, cells)
 
 
-def _cell_order_and_messages(path: Path) -> tuple[dict[str, int], dict[str, str]]:
+def cell_order_and_messages(path: Path) -> tuple[dict[str, int], dict[str, str]]:
     order, messages = {}, {}
     if not path.is_file():
         return order, messages
@@ -236,7 +236,7 @@ def _quiet(log: logging.Logger) -> None:
 
 
 @contextlib.contextmanager
-def _quiet_output():
+def quiet_output():
     """nbgrader's apps print progress to the console; the course commands print their own."""
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
@@ -274,8 +274,7 @@ def release(assignment: str, workdir: Path, repo: Path | None = None) -> list[Pa
 
 
 def _normalise_notebook(data: bytes) -> bytes:
-    """Stable, diffable JSON: sorted keys, one-space indent, final newline."""
-    import json
+    """Stable, diffable JSON as nbformat writes it (sorted keys, one-space indent) with a final newline."""
+    import nbformat
 
-    nb = json.loads(data)
-    return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (nbformat.writes(nbformat.reads(data.decode("utf-8"), as_version=4)) + "\n").encode("utf-8")

@@ -22,7 +22,7 @@ class UsedTorchError(AssertionError):
     """Raised when a derive-and-implement answer uses PyTorch."""
 
 
-class _RecordTorchOps(TorchDispatchMode):
+class RecordTorchOps(TorchDispatchMode):
     def __init__(self):
         super().__init__()
         self.ops: list[str] = []
@@ -32,7 +32,7 @@ class _RecordTorchOps(TorchDispatchMode):
         raise UsedTorchError(f"PyTorch operation {func} called inside a NumPy-only answer")
 
 
-def _message(name: str, what: str) -> str:
+def failure_message(name: str, what: str) -> str:
     return (
         f"{name} {what}. This exercise asks you to derive the formula on paper and write it "
         "with NumPy; PyTorch (and its autograd) is the oracle the grader compares you with, "
@@ -64,21 +64,21 @@ def call_answer(name: str, fn, args=(), kwargs=None, *, guard: bool = True, may_
         # a function of the student's kernel (course.judge): the kernel runs it under the guard and the contract
         result = fn._course_call_guarded(name if guard else None, args, kwargs, contract=contract)
         if guard and _contains_tensor(result):
-            raise AssertionError(_message(name, "returned a torch.Tensor"))
+            raise AssertionError(failure_message(name, "returned a torch.Tensor"))
         return result
     if not guard:
         return checked_call(name, fn, args, kwargs, **contract)
-    recorder = _RecordTorchOps()
+    recorder = RecordTorchOps()
     try:
         with recorder:
             result = checked_call(name, fn, args, kwargs, **contract)
     except UsedTorchError:
-        raise AssertionError(_message(name, f"uses PyTorch ({recorder.ops[0]})")) from None
+        raise AssertionError(failure_message(name, f"uses PyTorch ({recorder.ops[0]})")) from None
     if recorder.ops:
         # The student's code caught our exception and carried on: still a torch answer.
-        raise AssertionError(_message(name, f"uses PyTorch ({recorder.ops[0]})"))
+        raise AssertionError(failure_message(name, f"uses PyTorch ({recorder.ops[0]})"))
     if _contains_tensor(result):
-        raise AssertionError(_message(name, "returned a torch.Tensor"))
+        raise AssertionError(failure_message(name, "returned a torch.Tensor"))
     return result
 
 

@@ -75,7 +75,7 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _prctl(option: int, arg: int) -> None:
+def prctl(option: int, arg: int) -> None:
     _check(_c().prctl(option, ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl")
 
 
@@ -94,7 +94,7 @@ def jail(uid: int, gid: int, tmp_bytes: int, ro: list[str], rw: list[str], cwd: 
         _outer(pid)
     os.close(alive_w)
     try:
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         import select
 
         if select.select([alive_r], [], [], 0)[0]:
@@ -131,7 +131,7 @@ def jail(uid: int, gid: int, tmp_bytes: int, ro: list[str], rw: list[str], cwd: 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python starts (exec resets it to that too)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(sig, signal.SIG_DFL)
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
     _drop_capabilities()  # (its namespace's creator kept them through setresuid; exec would drop them)

@@ -214,7 +214,7 @@ class Session:
     def _remote(self, tag: str, body):
         if tag != "obj":
             raise wire.WireError(f"the kernel cannot send {tag!r}")
-        key, type_name, is_callable = wire._list(body, 3)
+        key, type_name, is_callable = wire.as_list(body, 3)
         return RemoteObject(self, int(key), str(type_name)[:100], bool(is_callable))
 
     def call(self, target: dict, args, kwargs, guard: str | None = None, contract: dict | None = None):
@@ -254,7 +254,7 @@ class Session:
             # only what the call may change reaches the test's objects: a generator's state (it was drawn
             # from), and the arguments the contract says it updates in place. Anything else the kernel
             # sends back is ignored (issue 18: a change of the test's own arrays never steers an expectation)
-            new_args, new_kwargs = (self._decode(v) for v in wire._list(reply["writeback"], 2))
+            new_args, new_kwargs = (self._decode(v) for v in wire.as_list(reply["writeback"], 2))
             mutates = set((contract or {}).get("mutates") or ())
             if isinstance(new_args, list):
                 for k, (o, n) in enumerate(zip(args, new_args, strict=False)):
@@ -264,9 +264,10 @@ class Session:
                     if key in new_kwargs:
                         _write_back(o, new_kwargs[key], generators_only=key not in mutates)
         if reply.get("used_torch"):
-            from course.guard import _message
+            from course.guard import failure_message
 
-            raise AssertionError(_message(guard or "the answer", f"uses PyTorch ({str(reply['used_torch'])[:200]})"))
+            used = str(reply["used_torch"])[:200]
+            raise AssertionError(failure_message(guard or "the answer", f"uses PyTorch ({used})"))
         return self._decode(reply.get("value"))
 
     def getattr(self, key: int, attr: str):

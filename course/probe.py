@@ -137,9 +137,9 @@ class _Server:
 
         used_torch = None
         if guard:
-            from course.guard import UsedTorchError, _RecordTorchOps
+            from course.guard import RecordTorchOps, UsedTorchError
 
-            recorder = _RecordTorchOps()
+            recorder = RecordTorchOps()
             try:
                 with recorder:
                     result = call()

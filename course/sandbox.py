@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import os
 import pwd
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+
+from course.limits import Limits
 
 SANDBOX_USER = "course-sandbox"
 
@@ -77,35 +78,6 @@ KERNEL_CONFIG = (
     'c.IPKernelApp.log_level = "CRITICAL"\n'
     f"c.InteractiveShellApp.exec_lines = {SEED_LINES!r}\n"
 )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-kernel resource limits (``setrlimit`` in the child before exec)."""
-
-    address_space: int = 6 * 1024**3  # bytes: an allocation of 50 GB fails with MemoryError
-    processes: int | None = 256  # per user (RLIMIT_NPROC counts every process and thread of the user)
-    file_size: int = 128 * 1024**2  # bytes per file: a disk filler gets SIGXFSZ / EFBIG
-    open_files: int = 1024
-    cpu_seconds: int = 900  # whole kernel; SIGXCPU (then SIGKILL) for a loop that ignores SIGINT
-
-    def apply(self) -> None:
-        for which, value in (
-            (resource.RLIMIT_AS, self.address_space),
-            (resource.RLIMIT_NPROC, self.processes),
-            (resource.RLIMIT_FSIZE, self.file_size),
-            (resource.RLIMIT_NOFILE, self.open_files),
-            (resource.RLIMIT_CPU, self.cpu_seconds),
-            (resource.RLIMIT_CORE, 0),
-        ):
-            if value is None:
-                continue
-            soft, hard = resource.getrlimit(which)
-            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            hard_cpu = value + 5 if which == resource.RLIMIT_CPU else value  # SIGXCPU first, then SIGKILL
-            if hard != resource.RLIM_INFINITY:
-                hard_cpu = min(hard_cpu, hard)
-            resource.setrlimit(which, (value, hard_cpu))
 
 
 # Kernels graded at the same time run as different users when there are enough of them

@@ -84,7 +84,7 @@ def read_class(course: grading.CourseDir, assignment: str, outcomes) -> tuple[li
             status = "needs manual grading" if sub.needs_manual_grade else "graded"
             rows.append(Row(o.student, score, max_score, status, "; ".join(o.notes)))
             path = course.path / "autograded" / o.student / assignment / f"{assignment}.ipynb"
-            _, messages = grading._cell_order_and_messages(path)
+            _, messages = grading.cell_order_and_messages(path)
             for g in nb.grades:
                 if g.name in questions:
                     q = questions[g.name]
@@ -236,7 +236,7 @@ def final_message(result, course: grading.CourseDir) -> str:
     d = result.course_dir
     lines += [
         "Written:",
-        f"  gradebook    {_masked(course.db_url)}",
+        f"  gradebook    {masked_url(course.db_url)}",
         f"  autograded   {d / 'autograded'}/<student>/{a}/{a}.ipynb",
         f"  feedback     {d / 'feedback'}/<student>/{a}/{a}.html",
         f"  grades       {result.reports['grades']}",
@@ -263,7 +263,7 @@ def _needs_manual(result) -> bool:
         return any(r["status"] == "needs manual grading" for r in csv.DictReader(fh))
 
 
-def _masked(url: str) -> str:
+def masked_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     try:

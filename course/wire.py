@@ -170,23 +170,23 @@ class Codec:
             raise WireError("a tagged value is an object with one key")
         ((tag, body),) = value.items()
         if tag == "list":
-            return [self.decode(v, depth + 1) for v in _list(body)]
+            return [self.decode(v, depth + 1) for v in as_list(body)]
         if tag == "tuple":
-            return tuple(self.decode(v, depth + 1) for v in _list(body))
+            return tuple(self.decode(v, depth + 1) for v in as_list(body))
         if tag == "dict":
             out = {}
-            for pair in _list(body):
-                k, v = _list(pair, 2)
+            for pair in as_list(body):
+                k, v = as_list(pair, 2)
                 key = self.decode(k, depth + 1)
                 if not isinstance(key, (str, int, float, bool, tuple, type(None))) and not isinstance(key, np.generic):
                     raise WireError("dict keys must be numbers, strings or tuples")
                 out[key] = self.decode(v, depth + 1)
             return out
         if tag == "nd":
-            dtype, shape, data = _list(body, 3)
+            dtype, shape, data = as_list(body, 3)
             return _array(dtype, shape, data, DTYPES)
         if tag == "np":
-            dtype, v = _list(body, 2)
+            dtype, v = as_list(body, 2)
             if dtype not in DTYPES:
                 raise WireError(f"NumPy dtype {dtype!r} is not allowed")
             if isinstance(v, list):
@@ -197,7 +197,7 @@ class Codec:
         if tag == "tensor":
             import torch
 
-            dtype, shape, data = _list(body, 3)
+            dtype, shape, data = as_list(body, 3)
             arr = _array(dtype, shape, data, TORCH_DTYPES)
             return torch.from_numpy(arr)
         if tag == "gen":
@@ -207,7 +207,7 @@ class Codec:
         raise WireError(f"unknown tag {tag!r}")
 
 
-def _list(body, n: int | None = None) -> list:
+def as_list(body, n: int | None = None) -> list:
     if not isinstance(body, list) or (n is not None and len(body) != n):
         raise WireError("malformed value")
     return body

@@ -226,13 +226,13 @@ def _become_kernel(sock: socket.socket, req: dict) -> None:
     os.setsid()  # (signal dispositions are Python's defaults already: the zygote changes none)
     os.closerange(3, os.sysconf("SC_OPEN_MAX") if os.sysconf("SC_OPEN_MAX") > 0 else 1024)
     os.umask(req["umask"])
-    from course.sandbox import Limits
+    from course.limits import Limits
 
     Limits(**req["limits"]).apply()
     if req["jail"]:
-        from course.jail import PR_SET_PDEATHSIG, _prctl, jail
+        from course.jail import PR_SET_PDEATHSIG, jail, prctl
 
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ends (its grading process died): so does the box
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ends (its grading process died): so does the box
         if os.getppid() == 1:
             os._exit(1)
         uid, gid, tmp_bytes, ro, rw, cwd = req["jail"]
@@ -272,7 +272,7 @@ def serve(fd: int) -> None:
         except ImportError:  # not installed here: the kernel imports what it needs itself
             pass
     import course.jail  # noqa: F401
-    import course.sandbox  # noqa: F401
+    import course.limits  # noqa: F401
 
     statuses: dict[int, int] = {}
 

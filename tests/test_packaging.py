@@ -60,3 +60,57 @@ def test_student_work_and_gradebooks_are_ignored():
     for path in ["submitted/x.ipynb", "autograded/a", "feedback/a.html", "gradebook.db", "coursework/01.ipynb"]:
         proc = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
         assert proc.returncode == 0, f"{path} is not ignored by .gitignore"
+
+
+# -- the import graph (issue 19) -------------------------------------------------------------------
+def _course_imports() -> tuple[dict[str, set[str]], list[str]]:
+    """{module: course modules it imports (anywhere in it)}, and every use of another module's private name."""
+    import ast
+
+    modules = {p.stem: p for p in (ROOT / "course").glob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    private = []
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = []
+            if isinstance(node, ast.ImportFrom) and node.module == "course":
+                targets = [(a.name, None) for a in node.names if a.name in modules]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course."):
+                targets = [(node.module.split(".")[1], a.name) for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [(a.name.split(".")[1], None) for a in node.names if a.name.startswith("course.")]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                if node.attr.startswith("_") and not node.attr.startswith("__"):
+                    private.append(f"{name}: {node.value.id}.{node.attr}")
+            for target, imported in targets:
+                if target != name:
+                    graph[name].add(target)
+                if imported and imported.startswith("_") and not imported.startswith("__"):
+                    private.append(f"{name}: from course.{target} import {imported}")
+    return graph, private
+
+
+def test_course_modules_import_each_other_without_cycles():
+    graph, _ = _course_imports()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles = []
+
+    def visit(module, path):
+        state[module] = 1
+        for nxt in sorted(graph[module]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join(path[path.index(nxt) :] + [nxt]))
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, f"import cycles among course/ modules: {cycles}"
+    assert graph["cli"] and "checks" in graph["contracts"], "the import graph was not read"
+
+
+def test_no_module_uses_another_modules_private_names():
+    _, private = _course_imports()
+    assert not private, f"private names used across modules (make them public or move the code): {private}"
