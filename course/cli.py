@@ -8,6 +8,7 @@ course autograde A SUBS --course-dir DIR   instructors: grade a whole class in p
 course lab [--workspace PATH]   self-study: copy the student notebooks to a workspace, open JupyterLab
 course progress                 self-study: points per topic in the workspace (hidden tests)
 course add-check-cell [TOPIC]   append the "check my work" cell to source notebooks
+course new-topic NN_name        start a topic: source notebook with an example question, mutant catalog
 """
 
 from __future__ import annotations
@@ -35,8 +36,13 @@ def _topics(names: list[str]) -> list[str]:
 
 
 def cmd_release(args) -> int:
+    from course.authoring import add_check_cell
+
     root = grading.repo_root()
     for topic in _topics(args.topics):
+        source = grading.notebook_path(topic, "source", root)
+        if add_check_cell(source, topic):  # a notebook rebuilt from a script has lost it
+            print(f"{topic}: added the check-my-work cell to {source.relative_to(root)}")
         with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
             changed = grading.release(topic, Path(tmp), root)
         rel = [str(p.relative_to(root)) for p in changed]
@@ -135,6 +141,22 @@ def cmd_add_check_cell(args) -> int:
     return 0
 
 
+# -- authoring (issue 19): course new-topic ----------------------------------------------------
+def cmd_new_topic(args) -> int:
+    from course import scaffold
+
+    root = grading.repo_root()
+    try:
+        created = scaffold.new_topic(args.topic, root)
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in created:
+        print(f"created {path.relative_to(root)}")
+    print(scaffold.next_steps(args.topic))
+    return 0
+
+
 def cmd_autograde(args) -> int:
     from course.autograde import autograde
 
@@ -205,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add-check-cell", help='append the "check my work" cell to source notebooks (idempotent)')
     p.add_argument("topics", nargs="*", help="topics (default: all)")
     p.set_defaults(func=cmd_add_check_cell)
+
+    p = sub.add_parser("new-topic", help="start a topic: a source notebook with an example question, and its mutants")
+    p.add_argument("topic", help="NN_name: two digits and lower-case words, e.g. 09_attention")
+    p.set_defaults(func=cmd_new_topic)
     return parser
 
 
