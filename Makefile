@@ -6,15 +6,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup lint bench mutate seeds clean-venv
+.PHONY: demo test setup lint bench mutate seeds oracle clean-venv
 
 demo: $(STAMP)
 	$(VENV)/bin/course demo
 
 # Two pytest-xdist workers (the machines have two cores; tests/conftest.py keeps a notebook's tests on one
-# worker). The mutation run grades every 4th mutant here; `make mutate` grades them all.
+# worker). The mutation run grades every 6th mutant here (`make mutate`: all of them), and stock nbgrader,
+# the oracle, grades two topics (`make oracle`: every topic).
 JOBS ?= 2
-COURSE_MUTATION_SAMPLE ?= 4
+COURSE_MUTATION_SAMPLE ?= 6
 export COURSE_MUTATION_SAMPLE
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
@@ -39,6 +40,10 @@ mutate: $(STAMP)
 # whatever Hypothesis draws, and training runs pass for every seed: 100 seeds (make test tries 3).
 seeds: $(STAMP)
 	COURSE_SEEDS=100 $(PY) -m pytest -q tests/test_seeds.py tests/test_seeds_*.py
+
+# Stock `nbgrader autograde` grades every topic's reference and unanswered notebook: the engine must agree.
+oracle: $(STAMP)
+	COURSE_ORACLE=all $(PY) -m pytest -q -n $(JOBS) --dist loadgroup tests/test_notebooks.py -k engine_grades
 
 bench: $(STAMP)
 	$(PY) bench/notebooks.py

@@ -101,11 +101,11 @@ def namespaces():
     return get
 
 
-# make test runs the suite on two pytest-xdist workers (-n 2 --dist loadgroup). The in-process tests of
-# one topic (mutants, seeds, contracts) form one group, so only one worker runs that topic's notebook
-# in-process (the namespaces fixture, about 10 s a topic); every other test goes to whichever worker is
-# free. (Before xdist's own hook, which reads the groups.)
-_IN_PROCESS_FILES = ("test_mutants.py", "test_contracts.py", "test_seeds")
+# make test runs the suite on two pytest-xdist workers (-n 2 --dist loadgroup). The tests of one topic
+# that use its session fixtures (mutants, seeds, contracts, notebooks) form one group, so only one worker
+# runs that topic's notebook in-process (namespaces, about 10 s a topic) and grades it (graded, about
+# 40 s); every other test goes to whichever worker is free. (Before xdist's own hook, which reads the groups.)
+_IN_PROCESS_FILES = ("test_mutants.py", "test_contracts.py", "test_seeds", "test_notebooks.py")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -34,22 +34,6 @@ def test_every_graded_function_has_three_mutants(assignment):
     assert not untested, f"graded functions no test cell calls: {untested}"
 
 
-@pytest.mark.parametrize("assignment", TOPICS)
-def test_reference_passes_in_process(namespaces, assignment):
-    ns = namespaces(assignment)
-    nb = nbharness.read(assignment)
-    failed = [o for o in nbharness.run_test_cells(assignment, ns, nbharness.test_cells(nb)) if not o.passed]
-    assert not failed, [f"{o.grade_id}: {o.error!r}" for o in failed]
-
-
-@pytest.mark.parametrize("assignment", TOPICS)
-def test_reference_passes_in_the_judge(namespaces, assignment):
-    ns = namespaces(assignment)
-    nb = nbharness.read(assignment)
-    failed = [o for o in nbharness.run_test_cells_judged(assignment, ns, nbharness.test_cells(nb)) if not o.passed]
-    assert not failed, [f"{o.grade_id}: {o.error!r}" for o in failed]
-
-
 @pytest.mark.parametrize("assignment,function,description", CASES)
 def test_mutant_loses_points(namespaces, assignment, function, description, monkeypatch):
     """In the judge, as every grading path grades (course autograde, Check my work, course grade)."""
