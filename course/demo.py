@@ -127,7 +127,7 @@ def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> in
         verdict = "as expected:" if expected else "NOT as expected, it should be:"
         print(f"\n   {verdict} reference = full marks, untouched = 0, typical mistakes in between")
         print("\n== What the student with typical mistakes sees")
-        print("   " + grade_table(mid).replace("\n", "\n   "))
+        print("   " + grade_table(mid, width=97).replace("\n", "\n   "))
         reports = course_dir / "reports" / topic
         print(f"\n   Feedback HTML per student: {course_dir / 'feedback'}/<student>/{topic}/{topic}.html")
         print(f"   grades.csv, the per-question summary and its plots: {reports}")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from course import grading
+from course import grading, report
 from course.grading import CellResult, SubmissionResult
 
 # -- where the notebook and the hidden tests are -------------------------------------------------
@@ -113,7 +113,8 @@ def visible_results(nb) -> list[tuple[str, str, str]]:
 
 @dataclass
 class Report:
-    """What ``check_my_work`` has to say: a heading, notes, and a table of (question, points, status, message)."""
+    """What ``check_my_work`` has to say: a heading, notes, the summary (the total: it comes first),
+    and a table of rows whose last field is a message shown under the row."""
 
     title: str
     notes: list[str]
@@ -121,44 +122,53 @@ class Report:
     rows: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
     summary: str = ""
 
-    def text(self) -> str:
-        lines = [self.title, *self.notes]
-        if self.rows:
-            widths = [max(len(str(r[i])) for r in [self.header, *self.rows]) for i in range(len(self.header) - 1)]
-            fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-            lines.append("")
-            lines.append(fmt.format(*self.header[:-1]).rstrip())
-            lines.append("-" * (sum(widths) + 2 * len(widths)))
-            for row in self.rows:
-                lines.append(fmt.format(*row[:-1]).rstrip())
-                if row[-1]:
-                    lines.extend("      " + line for line in row[-1].splitlines())
+    def text(self, width: int = report.WIDTH) -> str:
+        """Plain text within ``width`` columns, wrapped between words."""
+        lines = [part for line in [self.title, *self.notes] for part in report.wrap(line, width)]
         if self.summary:
-            lines += ["", self.summary]
+            lines += ["", *(part for line in self.summary.splitlines() for part in report.wrap(line, width))]
+        if self.rows:
+            lines += ["", *report.text_table(self.header, self.rows, width)]
         return "\n".join(lines)
 
     def html(self) -> str:
+        """An HTML table; a status in colour (grey: not attempted); messages wrap between words."""
         e = html.escape
-        colour = {"passed": "#1a7f37", "failed": "#cf222e"}
         cell = "text-align:left;vertical-align:top;padding:2px 10px"
         parts = [f"<div class='course-check'><h3>{e(self.title)}</h3>"]
         parts += [f"<p>{e(n)}</p>" for n in self.notes]
+        if self.summary:
+            parts += [f"<p class='course-total'><b>{e(line)}</b></p>" for line in self.summary.splitlines()]
         if self.rows:
             header = self.header if any(row[-1] for row in self.rows) else (*self.header[:-1], "")
             head = "".join(f"<th style='{cell}'>{e(h)}</th>" for h in header)
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
             for row in self.rows:
-                tds = []
-                for i, value in enumerate(row):
-                    style = cell + (f";color:{colour[value]};font-weight:bold" if value in colour else "")
-                    last = i == len(row) - 1  # the message: keep its line breaks
-                    body = f"<pre style='margin:0;white-space:pre-wrap'>{e(value)}</pre>" if last else e(value)
-                    tds.append(f"<td style='{style}'>{body}</td>")
-                parts.append("<tr>" + "".join(tds) + "</tr>")
+                tds = "".join(_html_cell(i, value, len(row), cell) for i, value in enumerate(row))
+                parts.append(f"<tr>{tds}</tr>")
             parts.append("</tbody></table>")
-        if self.summary:
-            parts.append(f"<p><b>{e(self.summary)}</b></p>")
         return "\n".join(parts) + "</div>"
+
+
+STATUS_STYLE = {
+    "passed": "color:#1a7f37;font-weight:bold",
+    "failed": "color:#cf222e;font-weight:bold",
+    "not attempted": "color:#6e7781",
+}
+# pre-wrap keeps the message's own line breaks; word-break/overflow-wrap normal break lines only
+# between words (``overflow-wrap: anywhere`` cut them mid-word); a word longer than the cell scrolls
+MESSAGE_STYLE = "margin:0;white-space:pre-wrap;word-break:normal;overflow-wrap:normal;overflow-x:auto"
+
+
+def _html_cell(i: int, value: str, count: int, style: str) -> str:
+    """One <td>: the label never wraps, a status in its colour, the message (last) as wrapped text."""
+    e = html.escape
+    if i == count - 1:
+        return f"<td style='{style}'><pre style='{MESSAGE_STYLE}'>{e(value)}</pre></td>"
+    extra = ";white-space:nowrap" if i == 0 else ""
+    if value in STATUS_STYLE:
+        extra += ";" + STATUS_STYLE[value]
+    return f"<td style='{style}{extra}'>{e(value)}</td>"
 
 
 def _saved_at(path: Path) -> str:
@@ -170,23 +180,18 @@ def _saved_at(path: Path) -> str:
     )
 
 
-def graded_report(result: SubmissionResult, saved_at: str) -> Report:
-    rows = []
-    for c in result.cells:
-        status = {"passed": "passed", "failed": "failed", "manual": "graded by hand"}[c.status]
-        points = f"{'-' if c.points is None else f'{c.points:g}'}/{c.max_points:g}"
-        rows.append((c.grade_id, points, status, c.message if c.status == "failed" else ""))
-    summary = f"Autograded: {result.auto_score:g}/{result.auto_max:g} points."
-    if result.auto_max and result.auto_score == result.auto_max:
-        summary += " Every autograded test passes, hidden ones included."
-    if result.manual_max:
-        summary += f" Written answers: {result.manual_max:g} more points, graded by a person."
+def graded_report(result: SubmissionResult, saved_at: str, labels: dict[str, str] | None = None) -> Report:
+    """The graded table: the total first, one row per graded cell named by its question.
+
+    ``labels`` ({grade_id: label}) default to those of the topic's source notebook.
+    """
+    labels = report.labels_for(result.assignment) if labels is None else labels
     return Report(
         "Check my work: graded with the hidden tests",
         [f"Graded {saved_at}", "The hidden tests try other shapes and random values; their code is not shown."],
         ("question", "points", "status", "what failed"),
-        rows,
-        summary,
+        report.result_rows(result, labels),
+        "\n".join(report.totals(result)),
     )
 
 
@@ -196,10 +201,16 @@ def instructor_report(path: Path, why: str) -> Report:
     notes = [why, "Your instructor grades the hidden tests."]
     if not path.is_file():
         return Report(title, notes)
-    rows = visible_results(nbformat.read(str(path), as_version=4))
+    nb = nbformat.read(str(path), as_version=4)
+    labels = report.question_labels(nb)
+    rows = []
+    for gid, status, message in visible_results(nb):
+        if status == "failed" and report.not_attempted(message):
+            status, message = "not attempted", ""
+        rows.append((labels.get(gid, gid), status, message))
     notes.append(f"What the visible tests said, from the outputs in {_saved_at(path)}")
-    count = {s: sum(r[1] == s for r in rows) for s in ("passed", "failed", "not run")}
-    summary = f"Visible tests: {count['passed']} passed, {count['failed']} failed, {count['not run']} not run."
+    count = {s: sum(r[1] == s for r in rows) for s in ("passed", "failed", "not attempted", "not run")}
+    summary = "Visible tests: " + ", ".join(f"{n} {s}" for s, n in count.items()) + "."
     return Report(title, notes, ("question", "status", "message"), rows, summary)
 
 
@@ -228,7 +239,7 @@ def check_report(topic: str) -> Report:
         )
     try:
         saved_at = _saved_at(path)  # before grading, which takes a while
-        return graded_report(grade_in_subprocess(path, topic), saved_at)
+        return graded_report(grade_in_subprocess(path, topic), saved_at, report.labels_for(topic, root))
     except Exception as exc:  # the learner's cell must never fail because the grader did
         return Report("Check my work: the notebook could not be graded", [str(exc)[-3000:]])
 

@@ -147,8 +147,11 @@ def test_reference_answer_validates_and_checks_against_the_hidden_tests(lab, pag
     wait_idle(page)
     table.scroll_into_view_if_needed()
     text = table.inner_text()
-    row = next(line for line in text.splitlines() if line.startswith("linreg_least_squares_gradient_random"))
+    lines = text.splitlines()
+    row = next(line for line in lines if line.startswith("Q3 least_squares_gradient"))  # by question
     assert "3/3" in row and "passed" in row, text
+    total = next(i for i, line in enumerate(lines) if "autograded points" in line)
+    assert total < lines.index(row), f"the total comes first: {text}"
     assert "Every autograded test passes" in text, text
     assert "BEGIN HIDDEN" not in text and "J_torch_h" not in text, "no hidden test code in the table"
     page.locator(".course-check h3").scroll_into_view_if_needed()

@@ -75,11 +75,31 @@ def test_grade_prints_a_table_without_hidden_code(course_root, tmp_path):
     proc = course(course_root, "grade", str(mine))
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "tiny_double_values" in out and "0/2" in out and "FAILED" in out
+    lines = out.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("question")))
+    assert "0/2 autograded points · 1 failed" in "\n".join(lines[:header]), "the total comes first"
+    assert "Written answers: 1 more point," in "\n".join(lines[:header])
+    row = next(line for line in lines if line.startswith("double "))  # no "Question N" here: the function
+    assert "0/2" in row and row.endswith("failed"), out
     assert "double(3) does not match" in out and "got 5, expected 6" in out
     assert "tiny_explain" in out and "graded by hand" in out
-    assert "autograded: 0/2 points" in out
     assert "double(-7.5)" not in out, "hidden test code must not be printed"
+    assert lines[0].startswith("Grading ") and max(len(line) for line in lines[1:]) <= 100, out  # the table
+
+
+def test_grade_counts_an_unanswered_question_as_not_attempted(course_root, tmp_path):
+    """The released notebook, untouched: its stub raises NotImplementedError, which is not a wrong
+    answer to explain (issue 20: it showed as a red failure with `NotImplementedError:`)."""
+    course(course_root, "release")
+    mine = tmp_path / f"{TOPIC}.ipynb"
+    shutil.copy(course_root / "release" / TOPIC / f"{TOPIC}.ipynb", mine)
+    proc = course(course_root, "grade", str(mine))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "0/2 autograded points · 1 not attempted" in out, out
+    row = next(line for line in out.splitlines() if line.startswith("double "))
+    assert "0/2" in row and row.endswith("not attempted"), out
+    assert "NotImplementedError" not in out and "failed" not in out, out
 
 
 def test_grade_refuses_a_wrong_file_name_with_advice(course_root, tmp_path):

@@ -4,6 +4,7 @@ of the real notebooks), with real nbgrader where grading is the point."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from labserver import tiny_selfstudy_course
 from test_cli import TOPIC, course
 
-from course import authoring, grading, lab, selfcheck
+from course import authoring, grading, lab, report, selfcheck
 from course.nbgrader_ext import DropSelfCheck
 
 REPO = Path(__file__).resolve().parent.parent
@@ -126,8 +127,12 @@ def test_check_my_work_grades_the_saved_file_with_the_hidden_tests(root, tmp_pat
     student_copy(root, folder, HIDDEN_WRONG)
     out = check_in(folder, root)
     assert "graded with the hidden tests" in out and "as saved at" in out
-    row = next(line for line in out.splitlines() if line.startswith("tiny_double_values"))
-    assert "0/2" in row and "failed" in row, out  # the visible test alone would have passed
+    lines = out.splitlines()
+    row = next(line for line in lines if line.startswith("double "))  # the function: no "Question N" here
+    assert "0/2" in row and row.endswith("failed"), out  # the visible test alone would have passed
+    total = next(i for i, line in enumerate(lines) if "0/2 autograded points · 1 failed" in line)
+    assert total < lines.index(row), "the total comes first"
+    assert max(len(line) for line in lines) <= 100, out
     assert "does not match the expected value" in out
     assert "tiny_explain" in out and "graded by hand" in out
     assert "check_close(" not in out and "HIDDEN TESTS" not in out, "hidden test code must not be shown"
@@ -148,6 +153,7 @@ def test_without_hidden_tests_it_reports_the_visible_tests(root, tmp_path):
     assert "hidden tests are not available here" in out and "Your instructor grades the hidden tests" in out
     assert "AssertionError: double(3) is off" in out and "1 failed" in out
     assert "tiny_explain" in out and "by hand" in out
+    assert out.index("Visible tests: 0 passed, 1 failed") < out.index("AssertionError"), "the total comes first"
 
 
 def test_a_renamed_copy_is_asked_to_keep_the_file_name(root, tmp_path):
@@ -316,3 +322,126 @@ def test_a_changed_source_is_graded_with_the_new_tests(root, tmp_path, monkeypat
     nbformat.write(nb, str(src))
     after = grade_notebook(mine, TOPIC)
     assert after.auto_score > before.auto_score, (before, after)
+
+
+# -- the table: by question, not attempted apart, the total first (issue 20) ----------------------
+
+
+def _graded_cells(nb) -> list:
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+@pytest.mark.parametrize("topic", REAL_TOPICS)
+def test_every_graded_cell_of_a_real_notebook_is_labelled_by_its_question(topic):
+    """Labels are unique, short, and name a question (Qn) or, without a number, its section (§n)."""
+    nb = nbformat.read(str(grading.notebook_path(topic, "source", REPO)), as_version=4)
+    labels = report.question_labels(nb)
+    ids = [c.metadata.nbgrader["grade_id"] for c in _graded_cells(nb)]
+    assert sorted(labels) == sorted(ids)
+    assert len(set(labels.values())) == len(ids), "two cells share a label"
+    for gid, label in labels.items():
+        assert len(label) <= report.MAX_LABEL, label
+        assert re.match(r"(Q\d|§\d)", label), f"{gid}: {label!r} names no question"
+
+
+def test_the_labels_of_notebook_01_name_the_question_and_the_function():
+    nb = nbformat.read(str(grading.notebook_path("01_linear_regression", "source", REPO)), as_version=4)
+    labels = report.question_labels(nb)
+    assert labels["linreg_add_bias_column_values"] == "Q1 add_bias_column"
+    assert labels["linreg_least_squares_gradient_random"] == "Q3 least_squares_gradient"  # Q2 and Q3: one cell
+    assert labels["linreg_normal_equations_proof"] == "Q4 written answer"
+    assert labels["linreg_least_squares_closed_form_matches_lstsq"] == "Q5 least_squares_closed_form · test 1 of 2"
+    assert labels["linreg_least_squares_closed_form_gradient_vanishes"] == "Q5 least_squares_closed_form · test 2 of 2"
+    assert labels["linreg_is_rank_deficient_cases"] == "Q7 is_rank_deficient"
+    assert labels["linreg_cross_validation_error_values"] == "Q21 cross_validation_error"
+    # every test names the function its answer cell defines
+    answer_defs = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            answer_defs = re.findall(r"^def (\w+)", cell.source, re.M)
+        elif meta.get("grade") and cell.cell_type == "code":
+            assert any(f in labels[meta["grade_id"]] for f in answer_defs), labels[meta["grade_id"]]
+
+
+def test_labels_fall_back_to_the_section_then_to_the_grade_id():
+    cells = [
+        authoring.md("## 2. A section\n\n**Question.** Write `triple`."),
+        authoring.answer("t_triple", "def triple(x):\n    ### BEGIN SOLUTION\n    return 3 * x\n    ### END SOLUTION"),
+        authoring.tests("t_triple_values", 1, "assert triple(1) == 3"),
+        authoring.md("# Unnumbered"),
+        authoring.manual("t_essay", 1, "### BEGIN SOLUTION\nx\n### END SOLUTION"),
+    ]
+    nb = nbformat.from_dict({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    assert report.question_labels(nb) == {"t_triple_values": "§2 triple", "t_essay": "§2 written answer"}
+    bare = nbformat.from_dict({"cells": cells[3:], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    assert report.question_labels(bare) == {"t_essay": "t_essay"}
+
+
+LONG = (
+    "AssertionError: least_squares_gradient(w, X, y) does not match the expected value: the largest "
+    "difference is 4.25 at index 3, and the likely cause is that every entry is 2 times too small "
+    "(a missing factor of two in front of the transpose)"
+)
+
+
+def _mixed_result() -> grading.SubmissionResult:
+    C = grading.CellResult
+    return grading.SubmissionResult(
+        "me",
+        "01_linear_regression",
+        [
+            C("linreg_add_bias_column_values", "autograded", 1, 1),
+            C("linreg_least_squares_gradient_random", "autograded", 0, 3, LONG),
+            C("linreg_normal_equations_proof", "manual", None, 2),
+            C("linreg_least_squares_closed_form_matches_lstsq", "autograded", 0, 2, "NotImplementedError: "),
+        ],
+    )
+
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+@pytest.mark.parametrize("render", ["grade_table", "check_my_work"])
+def test_the_table_puts_the_total_first_and_wrong_apart_from_not_attempted(render):
+    result = _mixed_result()
+    labels = report.labels_for(result.assignment, REPO)
+    if render == "grade_table":
+        out = report.grade_table(result, labels=labels)
+    else:
+        out = selfcheck.graded_report(result, "01_linear_regression.ipynb as saved", labels).text()
+    lines = out.splitlines()
+    total = next(i for i, line in enumerate(lines) if "autograded points" in line)
+    header = next(i for i, line in enumerate(lines) if line.startswith("question"))
+    assert total < header, out
+    assert "1/6 autograded points · 1 passed, 1 failed, 1 not attempted" in lines[total], out
+    assert any("Written answers: 2 more points" in line for line in lines[:header]), out
+    rows = {line.split("  ")[0]: line for line in lines[header + 2 :] if line and not line.startswith(" ")}
+    assert re.search(r"  1/1 +passed$", rows["Q1 add_bias_column"]), out
+    assert re.search(r"  0/3 +failed$", rows["Q3 least_squares_gradient"]), out
+    assert re.search(r"  0/2 +not attempted$", rows["Q5 least_squares_closed_form · test 1 of 2"]), out
+    assert re.search(r"  -/2 +graded by hand$", rows["Q4 written answer"]), out
+    assert "NotImplementedError" not in out, "an unanswered question is not an error to explain"
+    assert max(len(line) for line in lines) <= 100, out
+    assert _words(LONG) <= _words(out), "a word of the message was cut"
+    assert len([line for line in lines if line.startswith("      ")]) >= 2, "the long message is wrapped"
+
+
+def test_a_narrow_table_wraps_between_words():
+    out = report.grade_table(_mixed_result(), width=60, labels={})
+    assert max(len(line) for line in out.splitlines()) <= 60, out
+    assert _words(LONG) <= _words(out)
+    assert "linreg_add_bias_column_values" in out  # no labels: the grade_id
+
+
+def test_html_report_total_first_not_attempted_grey_and_words_kept_whole():
+    result = _mixed_result()
+    page = selfcheck.graded_report(result, "now", report.labels_for(result.assignment, REPO)).html()
+    assert page.index("1/6 autograded points") < page.index("<table"), "the total comes first"
+    assert "Q5 least_squares_closed_form · test 1 of 2" in page
+    grey = re.search(r"<td style='([^']*)'>not attempted</td>", page)
+    red = re.search(r"<td style='([^']*)'>failed</td>", page)
+    assert grey and "#6e7781" in grey.group(1) and "#cf222e" not in grey.group(1), page
+    assert red and "#cf222e" in red.group(1), page
+    assert "anywhere" not in page and "break-all" not in page and "word-break:normal" in page
