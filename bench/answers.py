@@ -1,0 +1,81 @@
+"""Benchmark: how long a learner waits for an answer (issue 19), the engine against the stock path.
+
+Times, on one finished notebook (the reference of TOPIC, saved as a learner's copy):
+
+* ``course --help`` and a usage error (lazy imports);
+* ``course grade NOTEBOOK``: the first grading of a topic (the learner's grading folder is made:
+  the assignment generated, the reference bundle built) and the next ones (reused);
+* ``course progress`` of a workspace holding the notebook: graded, then again with nothing saved since
+  (the cached result);
+* before (the stock path every learner command used until issue 19): a throwaway nbgrader course
+  directory, ``generate_assignment``, then stock ``nbgrader autograde`` (tests in the learner's kernel).
+
+Each as a fresh process, wall-clock seconds. Usage: ``python bench/answers.py [--topic 01_linear_regression]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = [str(Path(sys.executable).parent / "course")]
+
+STOCK = """
+import sys, tempfile
+from course import grading
+with tempfile.TemporaryDirectory(prefix="course-stock-") as tmp:
+    course = grading.CourseDir(tmp)
+    course.generate(sys.argv[2])
+    course.submit("me", sys.argv[2], sys.argv[1])
+    r = course.autograde(sys.argv[2], "me")
+    print(r.auto_score, r.auto_max)
+"""
+
+
+def timed(argv: list[str], env: dict, ok=(0,)) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topic", default="01_linear_regression")
+    args = parser.parse_args()
+    topic = args.topic
+    with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "COURSE_CACHE": str(tmp / "cache")}
+        workspace = tmp / "workspace"
+        mine = workspace / topic / f"{topic}.ipynb"
+        mine.parent.mkdir(parents=True)
+        shutil.copy(ROOT / "source" / topic / f"{topic}.ipynb", mine)
+        rows = [
+            ("course --help", timed([*COURSE, "--help"], env)),
+            ("course (usage error)", timed([*COURSE, "no-such-command"], env, ok=(2,))),
+            ("before: stock nbgrader in a new course dir", timed([sys.executable, "-c", STOCK, str(mine), topic], env)),
+            ("course grade: first of the topic", timed([*COURSE, "grade", str(mine)], env)),
+            ("course grade: again", timed([*COURSE, "grade", str(mine)], env)),
+        ]
+        progress = [*COURSE, "progress", "--workspace", str(workspace), topic]
+        rows.append(("course progress: one started notebook", timed(progress, env)))
+        rows.append(("course progress: nothing saved since", timed(progress, env)))
+    print(f"\nAnswers for {topic} (wall-clock seconds, each a fresh process; load {os.getloadavg()[0]:.1f})")
+    print(f"{'what':<48}{'seconds':>9}")
+    for what, seconds in rows:
+        print(f"{what:<48}{seconds:>9.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
