@@ -108,11 +108,23 @@ def namespaces():
 _IN_PROCESS_FILES = ("test_mutants.py", "test_contracts.py", "test_seeds", "test_notebooks.py")
 
 
+# The other files keep their tests on one worker each: their module fixtures (the sandbox corpus, a tiny
+# course, a JupyterLab server) are built once, not once per worker.
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     topics = nbharness.topics()
     for item in items:
+        group = item.path.name
         if item.path.name.startswith(_IN_PROCESS_FILES):
-            topic = next((t for t in topics if t in item.nodeid), None)
-            if topic:
-                item.add_marker(pytest.mark.xdist_group(topic))
+            group = next((t for t in topics if t in item.nodeid), group)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "serial: looks at the whole machine (the sandbox users' processes, mounted kernel homes) while it "
+        "grades, so make test runs it after the parallel run, alone",
+    )

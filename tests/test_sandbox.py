@@ -503,6 +503,7 @@ def _homes_mounted() -> set[str]:
 
 
 @needs_sandbox
+@pytest.mark.serial
 def test_ctrl_c_stops_promptly_leaves_nothing_and_the_next_run_grades_the_rest():
     """No-grade-lost row: Ctrl+C (SIGINT to the terminal's process group) while kernels run: the run ends
     within seconds, no process of the sandbox users and no kernel home is left, and the next run grades

@@ -1,7 +1,7 @@
 """A correct answer never fails: the reference and every correct alternative, whatever the draw.
 
 The property checks (course.properties) are derandomized in grading; here the test cells run again
-with Hypothesis seeds 0..N-1 (``COURSE_SEEDS``, 3 in ``make test``, 100 in ``make seeds``), so that no
+with Hypothesis seeds 0..N-1 (``COURSE_SEEDS``, 2 in ``make test``, 100 in ``make seeds``), so that no
 draw of a declared domain fails a correct answer because of a tolerance or a corner of the domain:
 
 * the reference solution of every notebook (every test cell with a property check);

@@ -5,7 +5,7 @@ Two kinds of randomness reach the grading of 05:
 * the training of ``train_adder_rnn``: its test trains the reference with ``seed=0`` and asks for 99 % of
   the bits right at lengths 8 and 100. A correct answer that orders its floating-point operations a little
   differently follows another trajectory, so the bar must hold for the seed as a random variable, not for
-  one lucky run. Here the reference trains with the seeds 0..N-1 (``COURSE_SEEDS``: 3 in ``make test``,
+  one lucky run. Here the reference trains with the seeds 0..N-1 (``COURSE_SEEDS``: 2 in ``make test``,
   100 in ``make seeds``) and must pass every accuracy check of the test cell (and the hidden one) for each;
 * the draws of the property checks (course.properties): tests/test_seeds.py runs the reference and every
   other correct implementation the text allows (``CORRECT`` in tests/mutants/05_rnn.py) over the

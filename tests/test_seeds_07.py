@@ -3,7 +3,7 @@
 07_optimization's graded functions are deterministic; the randomness in its grading is (1) the draw of
 the property checks (course.properties) and (2) the sampled mini-batches of the minibatch_variance test
 cell, which compares the exact variance with the mean over 20 000 sampled batches within 6%. Here
-(``COURSE_SEEDS``: 3 in ``make test``, 100 in ``make seeds``):
+(``COURSE_SEEDS``: 2 in ``make test``, 100 in ``make seeds``):
 
 * the property checks: tests/test_seeds.py runs the reference and every other correct implementation the
   text allows (``CORRECT`` in tests/mutants/07_optimization.py) over Hypothesis seeds 0..N-1;
