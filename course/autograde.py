@@ -476,6 +476,11 @@ def autograde(
             f"no assignment {assignment!r} in {repo / 'source'}; known: {', '.join(grading.assignments(repo))}"
         )
     submissions = Path(submissions)
+    if not submissions.exists():
+        raise grading.GradingError(
+            f"{submissions} does not exist: give the folder of submissions (<student_id>/{assignment}.ipynb) "
+            "or the .zip downloaded from your LMS"
+        )
     if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
         raise grading.GradingError(
             f"{submissions} is neither a folder of submissions (<student_id>/{assignment}.ipynb) "
@@ -500,6 +505,8 @@ def autograde(
             subs = collect(submissions, notebook, course.api.config)
         except (FileNotFoundError, ValueError) as exc:
             raise grading.GradingError(str(exc)) from None
+        for line in subs.report():  # junk skipped in a zip, copies and metadata fixed (collection's own log: silent)
+            print(line, file=out, flush=True)
         if not subs:
             raise grading.GradingError(f"no submissions found in {submissions}")
         writer = GradebookWriter(course, ref)

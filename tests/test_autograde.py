@@ -366,7 +366,7 @@ def test_cli_exit_status(course, tmp_path, capfd):
     assert "ipython kernel" not in out + err and "--existing" not in out + err, out + err
     # nothing to grade: 2, and it says why (1 is "some submissions could not be graded", above)
     assert main(["autograde", TOPIC, str(tmp_path / "missing"), "--course-dir", str(tmp_path / "cd")]) == 2
-    assert "missing is neither a folder" in capfd.readouterr().err
+    assert "missing does not exist" in capfd.readouterr().err
 
 
 def test_fresh_kernels_grade_the_same_as_forked_ones(course, tmp_path, capfd):
