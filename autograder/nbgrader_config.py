@@ -42,6 +42,7 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelA
 # traceback lines that quote it).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "course.feedback.QuestionLabels",  # the contents name each graded cell by its question
     "course.nbgrader_ext.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "course.mathml.RenderMath",  # math as MathML: the page reads the same without internet

@@ -8,6 +8,10 @@ cores, so it builds the converter once per run, and does those two edits on the 
 are nbgrader's own: the same template (``feedback``), the same preprocessors (the course's
 ``GenerateFeedback.preprocessors``: grades, hidden tests removed, CSS), the same files and
 permissions; ``nbgrader generate_feedback`` run later (after manual grading) rewrites them.
+
+Both name the graded cells in the page's table of contents by their question ("Q5
+least_squares_closed_form · test 1 of 2", not nbgrader's "Test cell"): ``QuestionLabels`` (one of
+``GenerateFeedback.preprocessors``) reads the labels and ``templates/feedback/index.html.j2`` shows them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import shutil
 from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
 _FOCUSABLE = re.compile(r'<div class="([^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b[^"]*)"(?![^>]*tabindex)')
@@ -76,3 +82,47 @@ class ClassFeedback:
         conv.write_single_notebook(output, resources)
         conv.set_permissions(a, student)
         return dest / f"{self.notebook}.html"
+
+
+class QuestionLabels(Preprocessor):
+    """``resources["nbgrader"]["question_labels"]``: {grade_id: label} for the feedback's contents.
+
+    The labels come from the assignment's source notebook in the course directory (the student's
+    copy may have lost a heading or a ``def`` line), else from the notebook being converted. One
+    exporter converts a whole class: the source is read once per run, not once per student.
+    """
+
+    enabled = Bool(True).tag(config=True)  # nbconvert's preprocessors are off unless enabled
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._cache: dict[tuple[str, float], dict[str, str]] = {}
+
+    def preprocess(self, nb, resources):
+        info = resources.setdefault("nbgrader", {})
+        info["question_labels"] = self._labels(nb, info.get("assignment"), info.get("notebook"))
+        return nb, resources
+
+    def _labels(self, nb, assignment: str | None, notebook: str | None) -> dict[str, str]:
+        from course.report import question_labels
+
+        source = self._source(assignment, notebook)
+        if source is None:
+            return question_labels(nb)
+        key = (str(source), source.stat().st_mtime)
+        if key not in self._cache:
+            import nbformat
+
+            try:
+                self._cache[key] = question_labels(nbformat.read(str(source), as_version=4))
+            except Exception:  # a label is a nicety: an unreadable source falls back to the page itself
+                return question_labels(nb)
+        return self._cache[key]
+
+    def _source(self, assignment: str | None, notebook: str | None) -> Path | None:
+        """``source/<assignment>/<notebook>.ipynb`` of the converter's course directory, if it exists."""
+        coursedir = getattr(getattr(self.parent, "parent", None), "coursedir", None)
+        if coursedir is None or not assignment or not notebook:
+            return None
+        path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{notebook}.ipynb"
+        return path if path.is_file() else None
