@@ -496,6 +496,18 @@ def test_busy_machine_grades_the_same(corpus):
 FULL_SCORES = {k: float(v) for k, v in {"test_square": 2, "test_cube": 3, "test_data": 1}.items()}
 
 
+def _zygotes() -> set[int]:
+    """Pids of the running ``python -m course.zygote`` processes (one per grading process)."""
+    pids = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"course.zygote" in (proc / "cmdline").read_bytes():
+                pids.add(int(proc.name))
+        except OSError:
+            pass
+    return pids
+
+
 def _homes_mounted() -> set[str]:
     return {
         line.split()[1] for line in Path("/proc/mounts").read_text().splitlines() if "/course-sandbox/home-" in line
@@ -515,12 +527,15 @@ def test_ctrl_c_stops_promptly_leaves_nothing_and_the_next_run_grades_the_rest()
     base = Path(tempfile.mkdtemp(prefix="sandbox-ctrl-c-"))
     try:
         root, folder, course_dir = _small_class(base, {"a": "correct", "b": "sleeps_8s", "c": "sleeps_8s"})
-        before = _homes_mounted()
+        before, zygotes_before = _homes_mounted(), _zygotes()
         cmd = [sys.executable, "-m", "course.cli", "autograde", TOPIC, str(folder), "--course-dir", str(course_dir)]
         env = {**os.environ, "COURSE_ROOT": str(root)}
         run = subprocess.Popen(
             [*cmd, "--jobs", "2", "--timeout", str(TIMEOUT)], env=env, start_new_session=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            # as from a terminal: a test run started in the background (`cmd &` in a script, an xdist
+            # worker) ignores SIGINT, and a child that inherits the ignore would never see the Ctrl+C
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
         deadline = time.monotonic() + 90
         while len(_homes_mounted() - before) < 2 and time.monotonic() < deadline and run.poll() is None:
@@ -535,15 +550,20 @@ def test_ctrl_c_stops_promptly_leaves_nothing_and_the_next_run_grades_the_rest()
             os.killpg(run.pid, signal.SIGKILL)
             raise AssertionError("the run did not stop within 30 s of Ctrl+C") from None
         assert time.monotonic() - pressed < 20, output[-2000:]
-        assert run.returncode != 0
+        assert run.returncode == 130, (run.returncode, output[-2000:])  # the shell's code for "ended by Ctrl+C"
+        assert "interrupted" in output and "Traceback" not in output, output[-2000:]
         uids = {
             pwd.getpwnam(u).pw_uid for u in sandbox.SLOT_USERS if _user_exists(u) and not _held_by_another_grader(u)
         }
         end = time.monotonic() + 15
-        while time.monotonic() < end and (any(sandbox._pids_of(u) for u in uids) or _homes_mounted() - before):
+        while time.monotonic() < end and (
+            any(sandbox._pids_of(u) for u in uids) or _homes_mounted() - before or _zygotes() - zygotes_before
+        ):
             time.sleep(0.5)
         assert not any(sandbox._pids_of(u) for u in uids), "processes of the sandbox users left after Ctrl+C"
         assert not (_homes_mounted() - before), "kernel homes left mounted after Ctrl+C"
+        left = sorted(_zygotes() - zygotes_before)
+        assert not left, f"course.zygote processes left after Ctrl+C: {left}"
         autograde(TOPIC, folder, course_dir, jobs=2, timeout=TIMEOUT, repo=root, progress=False)
         rows = _rows(course_dir)
         assert sorted(rows) == ["a", "b", "c"] and all(r["status"] == "graded" for r in rows.values()), rows
