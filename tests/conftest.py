@@ -110,8 +110,9 @@ _IN_PROCESS_FILES = ("test_mutants.py", "test_contracts.py", "test_seeds", "test
 
 # The other files keep their tests on one worker each: their module fixtures (the sandbox corpus, a tiny
 # course, a JupyterLab server) are built once, not once per worker.
-# KNOWN: with pytest 9.2 the groups have no effect. xdist 3.8 writes the group into ``item._nodeid``, which
-# pytest 9.2 no longer reads (``Node.nodeid`` is built from ``_id``), so tests are spread one by one.
+# pytest is pinned below 9.2: there xdist 3.8's groups have no effect (xdist writes the group into
+# ``item._nodeid``, which pytest 9.2 no longer reads), and every fixture above would be built on both workers.
+# tests/test_packaging.py::test_xdist_groups_take_effect fails if that comes back.
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,3 +115,15 @@ def test_course_modules_import_each_other_without_cycles():
 def test_no_module_uses_another_modules_private_names():
     _, private = _course_imports()
     assert not private, f"private names used across modules (make them public or move the code): {private}"
+
+
+def test_xdist_groups_take_effect(request):
+    """make test keeps each file (each topic for the in-process files) on one worker; with pytest 9.2 and
+    pytest-xdist 3.8 the groups are silently dropped and every module fixture is built on both workers."""
+    import os
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        pytest.skip("only means something under make test's pytest -n 2 --dist loadgroup")
+    assert request.node.nodeid.endswith("@test_packaging.py"), (
+        f"{request.node.nodeid!r} carries no xdist group: check the pytest pin in pyproject.toml"
+    )
