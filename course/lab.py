@@ -4,8 +4,8 @@ The workspace (default ``coursework/`` in the repository, which git ignores) get
 every released notebook folder; a file already there is never overwritten, so answers are
 safe and topics released later arrive on the next run. JupyterLab starts with a private
 Jupyter configuration in ``<workspace>/.jupyter`` (the learner's own ``~/.jupyter`` is left
-alone): nbgrader's Validate button and its server side are on, with the course's nbgrader
-configuration; the instructor tools (formgrader, course list, assignment list, create
+alone): nbgrader's Validate button is on, answered by the course's grading engine
+(``course.validate``); the instructor tools (formgrader, course list, assignment list, create
 assignment) are off.
 """
 
@@ -32,7 +32,9 @@ LAB_PLUGINS_OFF = [
     "@jupyterlab/apputils-extension:announcements",
 ]
 SERVER_EXTENSIONS = {
-    "nbgrader.server_extensions.validate_assignment": True,
+    # Validate answered by the course's engine (course.validate, same address and JSON), not nbgrader's
+    "nbgrader.server_extensions.validate_assignment": False,
+    "course.validate": True,
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.assignment_list": False,

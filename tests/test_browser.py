@@ -176,3 +176,15 @@ def test_wrong_answer_fails_validation_with_the_diagnosis(lab, page):
     assert "does not match the expected value" in text, text
     assert "likely cause: every entry is 2 times too small" in text, text
     close_dialog(page)
+
+
+def test_a_question_not_attempted_is_one_short_block_in_the_validate_dialog(lab, page):
+    set_answer(page, lab, 'def least_squares_gradient(w, X, y):\n    raise NotImplementedError()\n')
+    message = validate(page)
+    shot(page, "04_validate_not_attempted")
+    text = message.inner_text()
+    assert "validation-failed" in (message.get_attribute("class") or ""), text
+    assert text.count("The following cell failed") == 1, text
+    assert "Not attempted yet:" in text and "Q3 least_squares_gradient" in text, text
+    assert "Traceback" not in text and "autograded points" in text, text
+    close_dialog(page)

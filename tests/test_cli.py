@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,17 @@ def test_demo_end_to_end(tmp_path, capsys):
     for student in ("reference", "untouched", "typical_mistakes"):
         assert (tmp_path / "course" / "feedback" / student).is_dir()
     assert (tmp_path / "course" / "reports").is_dir()
+    # README.md shows this table: it must be what the demo prints (the seconds aside)
+    readme = (REPO / "README.md").read_text().split("`make demo` (about a minute)", 1)[1]
+    shown = readme.split("```\n", 2)[1].splitlines()
+    printed = out.splitlines()
+    start = next((i for i, line in enumerate(printed) if line.startswith("== Grades for")), None)
+    assert start is not None, out
+
+    def same(line: str) -> str:
+        return re.sub(r"\(\d+ s;", "(N s;", line.rstrip())
+
+    assert [same(line) for line in printed[start : start + len(shown)]] == [same(line) for line in shown], out
 
 
 def test_demo_without_topics_runs_the_first_topic_only(monkeypatch):

@@ -55,7 +55,8 @@ def test_lab_config_is_private_to_the_workspace(tmp_path):
     assert argv[:3] == [sys.executable, "-m", "jupyterlab"]
     assert "--no-browser" in argv and "--ServerApp.port=9999" in argv
     server = json.loads((config_dir / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"]
-    assert server["nbgrader.server_extensions.validate_assignment"] is True
+    assert server["course.validate"] is True, "Validate is answered by the course's engine"
+    assert server["nbgrader.server_extensions.validate_assignment"] is False, "not by nbgrader's own handler"
     assert not server["nbgrader.server_extensions.formgrader"] and not server["nbgrader.server_extensions.course_list"]
     page = json.loads((config_dir / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
     assert page["@jupyter/nbgrader:formgrader"] and "@jupyter/nbgrader:validate-assignment" not in page
@@ -71,8 +72,8 @@ def test_jupyter_sees_validate_on_and_instructor_tools_off(tmp_path):
     jupyter = [sys.executable, "-m", "jupyter"]
     servers = subprocess.run([*jupyter, "server", "extension", "list"], env=env, capture_output=True, text=True)
     listing = servers.stdout + servers.stderr
-    assert re.search(r"validate_assignment\s.*enabled", listing), listing
-    for name in ("formgrader", "course_list", "assignment_list"):
+    assert re.search(r"course\.validate\s.*enabled", listing), listing
+    for name in ("validate_assignment", "formgrader", "course_list", "assignment_list"):
         assert re.search(rf"{name}\s.*disabled", listing), listing
     labext = subprocess.run([*jupyter, "labextension", "list"], env=env, capture_output=True, text=True)
     disabled = (labext.stdout + labext.stderr).split("Disabled extensions:")[-1]
@@ -128,6 +129,26 @@ def test_course_lab_command_serves_the_workspace(selfstudy_root, tmp_path):
         assert get("/formgrader")[0] == 404, "formgrader is an instructor tool"
         status, page = get("/lab")
         assert status == 200 and "@jupyter/nbgrader:formgrader" in page  # listed in the page's disabledExtensions
+
+        def validate():
+            body = json.dumps({"path": f"{TOPIC}/{TOPIC}.ipynb"}).encode()
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/assignments/validate?token={token}", data=body,
+                                         method="POST", headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=300) as r:
+                return json.loads(r.read())
+
+        # Validate, as the button posts it, answered by the engine with the hidden test too
+        answer = validate()
+        assert answer["success"], answer
+        (blank,) = answer["value"]["failed"]  # the one unanswered question: one block, no traceback
+        assert blank["source"].startswith("Not attempted yet:") and "double  (0/2 points)" in blank["source"], answer
+        assert "Traceback" not in blank["raw_error"] and "0/2 autograded points" in blank["raw_error"], answer
+        notebook = workspace / TOPIC / f"{TOPIC}.ipynb"
+        text = notebook.read_text()
+        stub = next(line for line in json.loads(text)["cells"][2]["source"] if "NotImplementedError" in line)
+        notebook.write_text(text.replace(json.dumps(stub)[1:-1], "    return 2 * x if x > 0 else x\\n"))
+        (wrong,) = validate()["value"]["failed"]  # right on the visible test, wrong on the hidden one
+        assert "double(-7.5)" in wrong["raw_error"] and "0/2" in wrong["source"], wrong
     finally:
         proc.terminate()
         try:
