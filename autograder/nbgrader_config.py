@@ -42,12 +42,12 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelA
 # traceback lines that quote it).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "course.feedback.QuestionLabels",  # the contents name each graded cell by its question
-    "course.nbgrader_ext.HideHiddenTests",
+    "autograder.feedback.QuestionLabels",  # the contents name each graded cell by its question
+    "autograder.nbgrader_ext.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "course.mathml.RenderMath",  # math as MathML: the page reads the same without internet
+    "autograder.mathml.RenderMath",  # math as MathML: the page reads the same without internet
 ]
-c.HTMLExporter.extra_template_basedirs = __import__("course.mathml").mathml.template_basedirs()  # no MathJax CDN
+c.HTMLExporter.extra_template_basedirs = __import__("autograder.mathml").mathml.template_basedirs()  # no MathJax CDN
 
 # The learner's "check my work" cell (grade_id ending in _check_my_work) grades the notebook
 # against these hidden tests; the autograder blanks it before running the notebook, so grading
@@ -55,9 +55,9 @@ c.HTMLExporter.extra_template_basedirs = __import__("course.mathml").mathml.temp
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
-    "course.nbgrader_ext.ForgetDuplicates",
+    "autograder.nbgrader_ext.ForgetDuplicates",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
-    "course.nbgrader_ext.DropSelfCheck",
+    "autograder.nbgrader_ext.DropSelfCheck",
 ]

@@ -29,7 +29,7 @@ COURSE = [str(Path(sys.executable).parent / "course")]
 
 STOCK = """
 import sys, tempfile
-from course import grading
+from autograder import grading
 with tempfile.TemporaryDirectory(prefix="course-stock-") as tmp:
     course = grading.CourseDir(tmp)
     course.generate(sys.argv[2])

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import nbharness  # noqa: E402
 
-from course.grading import CourseDir  # noqa: E402
+from autograder.grading import CourseDir  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

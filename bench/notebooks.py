@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.grading import assignments  # noqa: E402
+from autograder.grading import assignments  # noqa: E402
 
 BUDGET_S = 60.0
 

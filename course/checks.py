@@ -83,7 +83,7 @@ def _shown_as_check_failure(check):
 # A passing test cell says so (issue 20: a student could not tell "passed" from "did not run"). In an
 # IPython shell (the student's kernel), the first check that passes registers a post-run hook; after
 # each cell in which at least one check passed and nothing failed, it prints one line. Outside IPython
-# (the judge, the test suite) nothing is registered and nothing printed.
+# (a grader's process, the test suite) nothing is registered and nothing printed.
 PASSED_MESSAGE = "✓ All checks in this cell passed."
 _CELL = {"passed": 0, "shell": None}
 
@@ -108,15 +108,15 @@ def _after_cell(result) -> None:
         print(PASSED_MESSAGE)
 
 
-# Set by the judge (course.judge) while the hidden part of a test cell runs (issue 18): failure
-# messages then say how far off, where and the likely cause, never the expected value itself (five
-# resubmissions must not turn printed expectations into a lookup table). Per thread: a test the judge
+# Set by whoever runs the test cells (the grader) while the hidden part of a test cell runs (issue 18):
+# failure messages then say how far off, where and the likely cause, never the expected value itself
+# (five resubmissions must not turn printed expectations into a lookup table). Per thread: a test the grader
 # abandoned past its deadline runs on in its own thread and must not change the flag of the next test.
 _STATE = threading.local()
 
 
 def set_hidden(flag: bool) -> None:
-    """The judge says whether the hidden part of a test cell is running (in this thread)."""
+    """The grader says whether the hidden part of a test cell is running (in this thread)."""
     _STATE.hidden = bool(flag)
 
 
@@ -130,6 +130,13 @@ def _expected(value, fmt: str = "") -> str:
     return repr(value) if fmt == "r" else format(value, fmt)
 
 
+# The remote-object protocol. A grader may hand the checks stand-ins for objects that live in another
+# process (the student's kernel): their class sets ``_course_remote = True`` and each instance names the
+# real object's type in ``_course_type_name``; a stand-in for a function may also offer
+# ``_course_call_guarded(name_or_None, args, kwargs, contract=...)``, which runs the call over there under
+# the PyTorch guard and the contract (``course.guard.call_answer`` uses it). Nothing else is assumed.
+
+
 def _is_tensor(value) -> bool:
     """A real torch.Tensor of this process (never an object trusted by its type's name: a handle to a
     student's object whose class is called ``torch.Something`` is not a tensor)."""
@@ -141,7 +148,7 @@ def _is_tensor(value) -> bool:
 
 def _type_name(obj) -> str:
     cls = type(obj)
-    if getattr(cls, "_course_remote", False):  # an object the judge only holds a handle to
+    if getattr(cls, "_course_remote", False):  # a stand-in (the remote-object protocol above)
         return obj._course_type_name
     return f"{cls.__module__}.{cls.__qualname__}" if cls.__module__ != "builtins" else cls.__name__
 

@@ -5,7 +5,7 @@ place (``X -= X.mean(0)``), return an array that *is* one of its inputs (so that
 next change to one changes the other), or compute in float32. In a notebook such answers break
 later cells silently; in a test that passes copies, nothing ever sees them. So every call a test
 makes (through :func:`course.guard.call_without_torch`, ``check_gradient`` or the property
-checks, in the student's kernel and in the judge's probe) goes through :func:`checked_call`:
+checks, in whatever process calls the answer) goes through :func:`checked_call`:
 
 * every argument is compared, after the call, with a snapshot taken before it (arrays bit for bit,
   lists, tuples and dicts entry by entry); a ``numpy.random.Generator`` may advance (drawing from

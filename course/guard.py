@@ -61,7 +61,8 @@ def call_answer(name: str, fn, args=(), kwargs=None, *, guard: bool = True, may_
     args, kwargs = tuple(args), dict(kwargs or {})
     contract = {"may_alias": may_alias if isinstance(may_alias, bool) else list(may_alias), "mutates": list(mutates)}
     if hasattr(fn, "_course_call_guarded"):
-        # a function of the student's kernel (course.judge): the kernel runs it under the guard and the contract
+        # a handle to a function of another process (the remote-call protocol): that process runs the call
+        # under the guard and the contract
         result = fn._course_call_guarded(name if guard else None, args, kwargs, contract=contract)
         if guard and _contains_tensor(result):
             raise AssertionError(failure_message(name, "returned a torch.Tensor"))

@@ -52,7 +52,7 @@ __all__ = [
 DEFAULT_EXAMPLES = 40  # examples per check: enough to hit the edges of a declared domain, fast to grade
 
 # Hypothesis mixes constants found in the "local" (non-site-packages) modules a process has loaded
-# into its draws, and caches them under ./.hypothesis. The student's kernel, the judge and the test
+# into its draws, and caches them under ./.hypothesis. The student's kernel, the grader and the test
 # suite load different modules of this course, so the same derandomized check would draw different
 # inputs in each, and the cache would land in the notebook's folder (and in release/). Draw from the
 # declared domain alone, and keep anything Hypothesis writes out of the working folder. (Hypothesis
@@ -105,7 +105,7 @@ def _failure_message(name: str, shown, exc: BaseException, labels, shrunk: bool 
 
 # Replay of derandomized runs: {(call site, name, strategy, examples, caller's values): [arguments]}. A
 # derandomized Hypothesis run of a passing test draws a fixed sequence of inputs, whatever function
-# it tests; a process that grades many submissions (the judge's worker, the test suite, the mutation
+# it tests; a process that grades many submissions (the grader's worker, the test suite, the mutation
 # run) replays that sequence instead of drawing it again, and calls Hypothesis only when an example
 # fails. The key holds the call site, the strategy's description (addresses removed) and the plain
 # values of the caller's variables (numbers, strings, lists, small arrays), so that two strategies that
@@ -258,7 +258,7 @@ def check_against_reference(
     state: dict = {}
     recorded: list = []
 
-    def judge(call_args, expected) -> None:
+    def verdict(call_args, expected) -> None:
         got = call_answer(name, answer, call_args, guard=guard, may_alias=may_alias, mutates=mutates)
         if compare is not None:
             compare(got, expected)
@@ -272,7 +272,7 @@ def check_against_reference(
         try:
             for call_args in _REPLAY[key]:
                 shown = snapshot(call_args)
-                judge(snapshot(call_args), reference(*snapshot(call_args)))
+                verdict(snapshot(call_args), reference(*snapshot(call_args)))
             return
         except Exception as exc:  # noqa: BLE001 - whatever failed, Hypothesis finds it again and shrinks it
             if os.environ.get("COURSE_PROPERTY_FAST_FAIL"):  # mutation runs need the verdict, not the simplest input
@@ -287,7 +287,7 @@ def check_against_reference(
         shown = snapshot(call_args)
         recorded.append(shown)
         try:
-            judge(call_args, expected)
+            verdict(call_args, expected)
         except Exception as exc:
             state["failure"] = (shown, exc)
             raise _Failure() from None

@@ -37,7 +37,7 @@ pip_install -e ".[dev]"
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt_install postgresql "its test (tests/test_autograde.py)"
 fi
-# The unprivileged user that runs students' code when `course autograde` grades (course/sandbox.py).
+# The unprivileged user that runs students' code when `course autograde` grades (autograder/sandbox.py).
 # Without it (or when not grading as root) kernels run as the grader's own user, with a warning.
 # One user per submission graded at the same time (course-sandbox, course-sandbox-2 .. -8): two
 # kernels never share a user's process limit, files or processes.

@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Before NumPy is imported here: the in-process notebook runs use the same single BLAS thread
-# as the grading kernels (see course.grading.SINGLE_THREAD_ENV).
+# as the grading kernels (see autograder.grading.SINGLE_THREAD_ENV).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 # Check my work, `course grade` and `course progress` keep a course directory in the learner's cache: the
@@ -23,7 +23,7 @@ if "COURSE_CACHE" not in os.environ:
 
 import nbharness  # noqa: E402
 
-from course.grading import CourseDir  # noqa: E402
+from autograder.grading import CourseDir  # noqa: E402
 
 
 class GradedTopic:
@@ -33,7 +33,7 @@ class GradedTopic:
     def __init__(self, assignment: str, workdir: Path):
         import shutil
 
-        from course.autograde import autograde
+        from autograder.autograde import autograde
 
         self.assignment, self.workdir = assignment, workdir
         self.notebooks = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from test_cli import TOPIC, tiny_course
 
-from course import authoring, grading, lab
+from autograder import authoring, grading, lab
 
 
 def tiny_selfstudy_course(root: Path) -> Path:

@@ -22,7 +22,7 @@ MUTANTS_DIR = ROOT / "tests" / "mutants"
 
 
 def topics() -> list[str]:
-    from course.grading import assignments
+    from autograder.grading import assignments
 
     return assignments(ROOT)
 
@@ -100,7 +100,7 @@ def time_limit(seconds: float):
 @contextlib.contextmanager
 def notebook_context(assignment: str):
     """cwd = the notebook's folder, Agg backend, no warnings, output captured."""
-    from course.judge import in_folder
+    from autograder.judge import in_folder
 
     os.environ.setdefault("MPLBACKEND", "Agg")
     sink = io.StringIO()
@@ -183,13 +183,13 @@ def substituted(ns: dict, source: str):
                 ns.pop(n, None)
 
 
-# -- the same test cells through the judge (course.judge), as `course autograde` runs them --------
+# -- the same test cells through the judge (autograder.judge), as `course autograde` runs them --------
 _JUDGES: dict[str, tuple] = {}
 
 
 def _judge_for(assignment: str):
     """A Judge whose fixtures have all run (once per assignment), and the namespace they made."""
-    from course.judge import Judge, script_of
+    from autograder.judge import Judge, script_of
 
     if assignment not in _JUDGES:
         script = script_of(read(assignment))
@@ -202,7 +202,7 @@ def _judge_for(assignment: str):
 
 
 def run_test_cells_judged(assignment: str, ns: dict, cells, seconds: float = 60) -> list[CellOutcome]:
-    """Run test cells in the judge; the student's side is ``ns`` behind ``course.probe``'s server.
+    """Run test cells in the judge; the student's side is ``ns`` behind ``autograder.probe``'s server.
 
     The same wire as in grading (a socket pair instead of a kernel's Unix socket): what a mutant
     returns reaches the test only as data, so a test that passes here passes in `course autograde`.
@@ -210,7 +210,7 @@ def run_test_cells_judged(assignment: str, ns: dict, cells, seconds: float = 60)
     import socket
     import threading
 
-    from course import probe, wire
+    from autograder import probe, wire
 
     judge, fixtures = _judge_for(assignment)
     outcomes = []

@@ -17,10 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import authoring as A
-from course import grading
-from course.autograde import autograde
-from course.submissions import collect_folder
+from autograder import authoring as A
+from autograder import grading
+from autograder.autograde import autograde
+from autograder.submissions import collect_folder
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC = "00_tiny"
@@ -216,7 +216,7 @@ def test_feedback_for_every_graded_student_without_hidden_tests(klass):
 
 
 def test_feedback_is_what_nbgrader_generate_feedback_writes(klass, tmp_path):
-    """course.feedback writes the page nbgrader would: same text, same tags and attributes."""
+    """autograder.feedback writes the page nbgrader would: same text, same tags and attributes."""
     from bs4 import BeautifulSoup
 
     result, cd = klass
@@ -323,8 +323,8 @@ def test_execution_is_a_pure_function_of_hand_in_and_reference(course, klass, tm
     import dataclasses
     import hashlib
 
-    from course.autograde import build_reference
-    from course.worker import Task, execute_submission
+    from autograder.autograde import build_reference
+    from autograder.worker import Task, execute_submission
 
     result, cd = klass
     ref = build_reference(grading.CourseDir(cd, course["root"]), TOPIC)
@@ -356,7 +356,7 @@ def test_collect_folder_flags_names_without_running_anything(course, tmp_path):
 
 
 def test_cli_exit_status(course, tmp_path, capfd):
-    from course.cli import main
+    from autograder.cli import main
 
     good = tmp_path / "good"
     put(good, "alice", answered(course["release"], **CORRECT))
@@ -372,8 +372,8 @@ def test_cli_exit_status(course, tmp_path, capfd):
 
 def test_fresh_kernels_grade_the_same_as_forked_ones(course, tmp_path, capfd):
     """``--fresh-kernels`` reaches the kernels (nothing preloaded there) and changes no grade."""
-    from course import zygote
-    from course.cli import main
+    from autograder import zygote
+    from autograder.cli import main
 
     folder = tmp_path / "class"
     probe = "import sys\nprint('PRELOADED', 'torch' in sys.modules)\n"

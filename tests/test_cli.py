@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import authoring as A
+from autograder import authoring as A
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC = "00_tiny"
@@ -50,7 +50,7 @@ def course_root(tmp_path_factory):
 
 def course(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**__import__("os").environ, "COURSE_ROOT": str(root)}
-    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "autograder.cli", *args], capture_output=True, text=True, env=env)
 
 
 def test_release_is_stable(course_root):
@@ -141,7 +141,7 @@ def test_clean_strips_outputs(course_root, tmp_path):
 
 def test_demo_end_to_end(tmp_path, capsys):
     """`make demo` (course demo): release, a class of three graded by course autograde, as expected."""
-    from course.demo import run_demo
+    from autograder.demo import run_demo
 
     assert run_demo(tmp_path) == 0
     out = capsys.readouterr().out
@@ -165,11 +165,11 @@ def test_demo_end_to_end(tmp_path, capsys):
 def test_demo_without_topics_runs_the_first_topic_only(monkeypatch):
     """`make demo` promises one topic: with no topic named the demo gets run_demo's default (the first
     topic), not every topic; a named topic is passed on."""
-    import course.demo
-    from course import cli
+    import autograder.demo
+    from autograder import cli
 
     calls = []
-    monkeypatch.setattr(course.demo, "run_demo", lambda workdir=None, topics=None: calls.append(topics) or 0)
+    monkeypatch.setattr(autograder.demo, "run_demo", lambda workdir=None, topics=None: calls.append(topics) or 0)
     assert cli.main(["demo"]) == 0
     assert cli.main(["demo", "02"]) == 0
     assert calls == [None, ["02_logistic_softmax"]]
@@ -180,7 +180,7 @@ def test_help_and_usage_errors_do_not_wait_for_the_grading_libraries():
     nbformat, whose jsonschema builds a grammar at import time)."""
     code = (
         "import sys\n"
-        "from course import cli\n"
+        "from autograder import cli\n"
         "for argv in (['--help'], ['nonsense']):\n"
         "    try:\n"
         "        cli.main(argv)\n"

@@ -19,9 +19,9 @@ import nbformat
 import pytest
 from test_autograde import CORRECT, NB, TIMEOUT, TOPIC, answered, gradebook_scores, put, tiny_course
 
-from course import grading
-from course.autograde import autograde
-from course.submissions import checked, collect, collect_folder
+from autograder import grading
+from autograder.autograde import autograde
+from autograder.submissions import checked, collect, collect_folder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def test_junk_in_a_zip_is_skipped_and_listed_once_never_a_student(tiny, tmp_path
 
 
 def test_report_of_many_skipped_files_fits_a_screen_line():
-    from course.submissions import Collected
+    from autograder.submissions import Collected
 
     (line,) = Collected([], [f"scan_{k:03d}_of_the_lecture_notes.pdf" for k in range(40)]).report()
     assert len(line) <= 100 and line.endswith("more)") and "skipped 40 files" in line
@@ -147,7 +147,7 @@ def test_browser_copy_in_a_folder_is_graded_and_a_real_wrong_name_says_where_to_
 def test_outdated_nbgrader_metadata_is_upgraded_not_refused(tiny):
     from nbgrader.nbgraderformat import SCHEMA_VERSION, MetadataValidator
 
-    from course.submissions import Submission
+    from autograder.submissions import Submission
 
     nb = downgraded(tiny["release"])
     with pytest.raises(Exception, match="Outdated schema version"):  # what grading met before
@@ -175,7 +175,7 @@ def test_a_zygote_whose_grading_process_is_gone_ends_quietly():
     parent.close()  # the grading process has already ended
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-m", "course.zygote", str(child.fileno())],
+        [sys.executable, "-m", "autograder.zygote", str(child.fileno())],
         pass_fds=[child.fileno()],
         env=env,
         capture_output=True,

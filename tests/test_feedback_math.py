@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from course import authoring as A
-from course import grading
-from course.mathml import render_math
+from autograder import authoring as A
+from autograder import grading
+from autograder.mathml import render_math
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC = "00_mathy"

@@ -17,7 +17,7 @@ import pytest
 from labserver import free_port, tiny_selfstudy_course
 from test_cli import TOPIC
 
-from course import lab
+from autograder import lab
 
 
 def fake_release(root: Path, topic: str, text: str = "{}") -> None:
@@ -55,7 +55,7 @@ def test_lab_config_is_private_to_the_workspace(tmp_path):
     assert argv[:3] == [sys.executable, "-m", "jupyterlab"]
     assert "--no-browser" in argv and "--ServerApp.port=9999" in argv
     server = json.loads((config_dir / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"]
-    assert server["course.validate"] is True, "Validate is answered by the course's engine"
+    assert server["autograder.validate"] is True, "Validate is answered by the course's engine"
     assert server["nbgrader.server_extensions.validate_assignment"] is False, "not by nbgrader's own handler"
     assert not server["nbgrader.server_extensions.formgrader"] and not server["nbgrader.server_extensions.course_list"]
     page = json.loads((config_dir / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
@@ -72,7 +72,7 @@ def test_jupyter_sees_validate_on_and_instructor_tools_off(tmp_path):
     jupyter = [sys.executable, "-m", "jupyter"]
     servers = subprocess.run([*jupyter, "server", "extension", "list"], env=env, capture_output=True, text=True)
     listing = servers.stdout + servers.stderr
-    assert re.search(r"course\.validate\s.*enabled", listing), listing
+    assert re.search(r"autograder\.validate\s.*enabled", listing), listing
     for name in ("validate_assignment", "formgrader", "course_list", "assignment_list"):
         assert re.search(rf"{name}\s.*disabled", listing), listing
     labext = subprocess.run([*jupyter, "labextension", "list"], env=env, capture_output=True, text=True)
@@ -91,7 +91,8 @@ def test_course_lab_command_serves_the_workspace(selfstudy_root, tmp_path):
     env = {**os.environ, "COURSE_ROOT": str(selfstudy_root)}
     workspace = tmp_path / "ws"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "course.cli", "lab", "--workspace", str(workspace), "--no-browser", "--port", str(port)],
+        [sys.executable, "-m", "autograder.cli", "lab", "--workspace", str(workspace), "--no-browser",
+         "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     lines = []
@@ -164,6 +165,6 @@ def test_course_lab_without_released_notebooks_says_what_to_do(tmp_path):
     (root / "autograder").mkdir()
     (root / "autograder" / "nbgrader_config.py").write_text("c = get_config()\n")
     env = {**os.environ, "COURSE_ROOT": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "course.cli", "lab", "--workspace", str(tmp_path / "ws"),
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "lab", "--workspace", str(tmp_path / "ws"),
                            "--no-browser"], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "course release" in proc.stderr

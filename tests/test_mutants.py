@@ -2,7 +2,7 @@
 
 The reference notebook runs once in-process; each mutant replaces its function in that
 namespace, and the test cells that call the function run again in the judge, the mutant answering
-over course.wire, as every grading path grades (`course autograde`, Check my work, `course grade`):
+over autograder.wire, as every grading path grades (`course autograde`, Check my work, `course grade`):
 at least one must fail. Correct alternatives must pass both there and with the tests in the same
 namespace (as the visible tests run in the student's own kernel, and stock nbgrader, the oracle).
 """

@@ -15,7 +15,7 @@ import re
 import nbharness
 import pytest
 
-from course.grading import _normalise_notebook
+from autograder.grading import _normalise_notebook
 
 TOPICS = nbharness.topics()
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)

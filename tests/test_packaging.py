@@ -63,42 +63,49 @@ def test_student_work_and_gradebooks_are_ignored():
         assert proc.returncode == 0, f"{path} is not ignored by .gitignore"
 
 
-# -- the import graph (issue 19) -------------------------------------------------------------------
-def _course_imports() -> tuple[dict[str, set[str]], list[str]]:
-    """{module: course modules it imports (anywhere in it)}, and every use of another module's private name."""
+# -- the import graph and the layers (issue 19) -------------------------------------------------------
+PACKAGES = ("course", "autograder")  # what notebooks import; the grading engine and the tools on top
+
+
+def _imports() -> tuple[dict[str, set[str]], list[str]]:
+    """{"package.module": the course and autograder modules it imports (anywhere in it)}, and every use of
+    another module's private name."""
     import ast
 
-    modules = {p.stem: p for p in (ROOT / "course").glob("*.py")}
+    modules = {f"{pkg}.{p.stem}": p for pkg in PACKAGES for p in (ROOT / pkg).glob("*.py") if p.stem != "__init__"}
     graph: dict[str, set[str]] = {m: set() for m in modules}
     private = []
     for name, path in modules.items():
+        local = {}  # names bound to our modules in this file: "grading" -> "autograder.grading"
         for node in ast.walk(ast.parse(path.read_text())):
             targets = []
-            if isinstance(node, ast.ImportFrom) and node.module == "course":
-                targets = [(a.name, None) for a in node.names if a.name in modules]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course."):
-                targets = [(node.module.split(".")[1], a.name) for a in node.names]
+            if isinstance(node, ast.ImportFrom) and node.module in PACKAGES:
+                names = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [(full, None) for full in names if full in modules]
+                local.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PACKAGES:
+                targets = [(node.module, a.name) for a in node.names]
             elif isinstance(node, ast.Import):
-                targets = [(a.name.split(".")[1], None) for a in node.names if a.name.startswith("course.")]
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                targets = [(a.name, None) for a in node.names if a.name.split(".")[0] in PACKAGES and "." in a.name]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in local:
                 if node.attr.startswith("_") and not node.attr.startswith("__"):
                     private.append(f"{name}: {node.value.id}.{node.attr}")
             for target, imported in targets:
                 if target != name:
                     graph[name].add(target)
                 if imported and imported.startswith("_") and not imported.startswith("__"):
-                    private.append(f"{name}: from course.{target} import {imported}")
+                    private.append(f"{name}: from {target} import {imported}")
     return graph, private
 
 
-def test_course_modules_import_each_other_without_cycles():
-    graph, _ = _course_imports()
+def test_modules_import_each_other_without_cycles():
+    graph, _ = _imports()
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     cycles = []
 
     def visit(module, path):
         state[module] = 1
-        for nxt in sorted(graph[module]):
+        for nxt in sorted(graph.get(module, ())):
             if state.get(nxt) == 1:
                 cycles.append(" -> ".join(path[path.index(nxt) :] + [nxt]))
             elif nxt not in state:
@@ -108,13 +115,34 @@ def test_course_modules_import_each_other_without_cycles():
     for module in sorted(graph):
         if module not in state:
             visit(module, [module])
-    assert not cycles, f"import cycles among course/ modules: {cycles}"
-    assert graph["cli"] and "checks" in graph["contracts"], "the import graph was not read"
+    assert not cycles, f"import cycles: {cycles}"
+    assert graph["autograder.cli"] and "course.checks" in graph["course.contracts"], "the import graph was not read"
 
 
 def test_no_module_uses_another_modules_private_names():
-    _, private = _course_imports()
+    _, private = _imports()
     assert not private, f"private names used across modules (make them public or move the code): {private}"
+
+
+def test_what_notebooks_import_knows_nothing_of_the_grader():
+    """course/ is what a notebook imports: it never imports the grading engine (the check cell starts it in
+    another process), and its text never names the judge's modules."""
+    graph, _ = _imports()
+    layered = {m: sorted(t for t in targets if t.startswith("autograder")) for m, targets in graph.items()
+               if m.startswith("course.")}
+    assert not any(layered.values()), f"course/ imports the grader: {layered}"
+    assert len(layered) >= 5, layered
+    for path in (ROOT / "course").glob("*.py"):
+        text = path.read_text()
+        named = set(re.findall(r"autograder\.(\w+)", text))
+        assert named <= {"selfcheck"}, f"{path.name} names the engine's modules {named}: only the check cell starts it"
+        assert not re.search(r"\bjudge\b", text), f"{path.name} talks of the judge: describe the protocol instead"
+
+
+def test_notebooks_import_only_the_notebook_side():
+    for nb in sorted((ROOT / "release").glob("*/*.ipynb")) + sorted((ROOT / "source").glob("*/*.ipynb")):
+        imports = set(re.findall(r"from (\w+)(?:\.\w+)* import", nb.read_text()))
+        assert "autograder" not in imports, f"{nb.name} imports the grading engine"
 
 
 def test_xdist_groups_take_effect(request):

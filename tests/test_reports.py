@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from course import authoring as A
-from course import grading, summary
-from course.autograde import autograde
+from autograder import authoring as A
+from autograder import grading, summary
+from autograder.autograde import autograde
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC = "00_tiny"

@@ -23,9 +23,9 @@ import nbformat
 import pytest
 from sandbox_corpus.corpus import ATTACKS, CUBE, DATA, HIDDEN, NB, SETUP, SQUARE, TESTS, TOPIC
 
-from course import authoring as A
-from course import grading, sandbox
-from course.autograde import autograde
+from autograder import authoring as A
+from autograder import grading, sandbox
+from autograder.autograde import autograde
 
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 40  # seconds per submission
@@ -320,7 +320,7 @@ def test_fallback_warning_names_the_private_folder(monkeypatch, tmp_path):
 def test_jail_binds_folders_under_tmp_back_for_the_sandbox_user(tmp_path_factory):
     """A clone under /tmp (its venv, the course package): the private /tmp must show them again,
     reachable by the sandbox user even though kernels start with umask 077."""
-    from course import jail
+    from autograder import jail
 
     base = Path(tempfile.mkdtemp(prefix="jail-keep-", dir="/tmp"))
     try:
@@ -497,11 +497,11 @@ FULL_SCORES = {k: float(v) for k, v in {"test_square": 2, "test_cube": 3, "test_
 
 
 def _zygotes() -> set[int]:
-    """Pids of the running ``python -m course.zygote`` processes (one per grading process)."""
+    """Pids of the running ``python -m autograder.zygote`` processes (one per grading process)."""
     pids = set()
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and b"course.zygote" in (proc / "cmdline").read_bytes():
+            if proc.name.isdigit() and b"autograder.zygote" in (proc / "cmdline").read_bytes():
                 pids.add(int(proc.name))
         except OSError:
             pass
@@ -528,7 +528,7 @@ def test_ctrl_c_stops_promptly_leaves_nothing_and_the_next_run_grades_the_rest()
     try:
         root, folder, course_dir = _small_class(base, {"a": "correct", "b": "sleeps_8s", "c": "sleeps_8s"})
         before, zygotes_before = _homes_mounted(), _zygotes()
-        cmd = [sys.executable, "-m", "course.cli", "autograde", TOPIC, str(folder), "--course-dir", str(course_dir)]
+        cmd = [sys.executable, "-m", "autograder.cli", "autograde", TOPIC, str(folder), "--course-dir", str(course_dir)]
         env = {**os.environ, "COURSE_ROOT": str(root)}
         run = subprocess.Popen(
             [*cmd, "--jobs", "2", "--timeout", str(TIMEOUT)], env=env, start_new_session=True,
@@ -563,7 +563,7 @@ def test_ctrl_c_stops_promptly_leaves_nothing_and_the_next_run_grades_the_rest()
         assert not any(sandbox._pids_of(u) for u in uids), "processes of the sandbox users left after Ctrl+C"
         assert not (_homes_mounted() - before), "kernel homes left mounted after Ctrl+C"
         left = sorted(_zygotes() - zygotes_before)
-        assert not left, f"course.zygote processes left after Ctrl+C: {left}"
+        assert not left, f"autograder.zygote processes left after Ctrl+C: {left}"
         autograde(TOPIC, folder, course_dir, jobs=2, timeout=TIMEOUT, repo=root, progress=False)
         rows = _rows(course_dir)
         assert sorted(rows) == ["a", "b", "c"] and all(r["status"] == "graded" for r in rows.values()), rows

@@ -19,8 +19,8 @@ import nbharness
 import pytest
 from test_cli import REPO, course, tiny_course
 
-from course import cli, grading
-from course.authoring import CHECK_CELL_SUFFIX
+from autograder import cli, grading
+from autograder.authoring import CHECK_CELL_SUFFIX
 
 NEW = "09_example"
 GRADE_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")  # as tests/test_notebooks.py
@@ -177,7 +177,7 @@ def test_release_ends_with_the_check_cell_and_hides_the_solution(root, released)
 
 
 def test_engine_gives_the_reference_full_marks_and_the_release_none(root, released, tmp_path):
-    from course.autograde import grade_notebook
+    from autograder.autograde import grade_notebook
 
     course_dir = tmp_path / "course"
     reference = grade_notebook(grading.notebook_path(NEW, "source", root), NEW, course_dir=course_dir, repo=root)

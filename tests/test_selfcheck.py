@@ -14,8 +14,8 @@ import pytest
 from labserver import tiny_selfstudy_course
 from test_cli import TOPIC, course
 
-from course import authoring, grading, lab, report, selfcheck
-from course.nbgrader_ext import DropSelfCheck
+from autograder import authoring, grading, lab, report, selfcheck
+from autograder.nbgrader_ext import DropSelfCheck
 
 REPO = Path(__file__).resolve().parent.parent
 RIGHT = "def double(x):\n    return 2 * x\n"
@@ -80,13 +80,13 @@ def test_autograder_config_keeps_nbgrader_sanitize_steps_and_adds_drop_self_chec
     steps = config.Autograde.sanitize_preprocessors
     default = Autograde.class_traits()["sanitize_preprocessors"].default()
     defaults = [f"{p.__module__.rsplit('.', 1)[0]}.{p.__name__}" for p in default]
-    ours = {"course.nbgrader_ext.DropSelfCheck", "course.nbgrader_ext.ForgetDuplicates"}
+    ours = {"autograder.nbgrader_ext.DropSelfCheck", "autograder.nbgrader_ext.ForgetDuplicates"}
     assert [s for s in steps if s not in ours] == defaults
-    assert steps.index("course.nbgrader_ext.DropSelfCheck") > steps.index("nbgrader.preprocessors.OverwriteCells")
+    assert steps.index("autograder.nbgrader_ext.DropSelfCheck") > steps.index("nbgrader.preprocessors.OverwriteCells")
     # ForgetDuplicates cleans up after DeduplicateIds, before OverwriteCells reads the metadata
     dedup, forget = (
         steps.index("nbgrader.preprocessors.DeduplicateIds"),
-        steps.index("course.nbgrader_ext.ForgetDuplicates"),
+        steps.index("autograder.nbgrader_ext.ForgetDuplicates"),
     )
     assert forget == dedup + 1 and forget < steps.index("nbgrader.preprocessors.OverwriteCells")
 
@@ -247,33 +247,36 @@ def test_real_notebooks_end_with_their_check_cell(topic):
 def test_show_progress_prints_the_table_outside_jupyter(root, tmp_path, monkeypatch, capsys):
     workspace, _, _ = lab.prepare(tmp_path / "ws", root)
     monkeypatch.setenv("COURSE_ROOT", str(root))
-    selfcheck.show_progress(workspace)
+    from course.selfcheck import show_progress
+
+    show_progress(workspace)  # the notebook side: the engine in a fresh Python
     out = capsys.readouterr().out
     assert f"Progress in {workspace}" in out and "not started" in out and "Total: 0/2" in out
 
 
 def test_parallel_autograder_also_blanks_the_check_cell():
-    """`course autograde` (course.worker) runs nbgrader's configured sanitize list: DropSelfCheck is in it."""
+    """`course autograde` (autograder.worker) runs nbgrader's configured sanitize list: DropSelfCheck is in it."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    from course.worker import converter_preprocessors
+    from autograder.worker import converter_preprocessors
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO / "autograder")).load_config()
     sanitize, _, _ = converter_preprocessors(config)
-    assert "course.nbgrader_ext.DropSelfCheck" in sanitize
-    assert sanitize.index("course.nbgrader_ext.DropSelfCheck") > sanitize.index("nbgrader.preprocessors.OverwriteCells")
+    assert "autograder.nbgrader_ext.DropSelfCheck" in sanitize
+    drop = sanitize.index("autograder.nbgrader_ext.DropSelfCheck")
+    assert drop > sanitize.index("nbgrader.preprocessors.OverwriteCells")
 
 
 # -- one engine: what the learner sees is what the instructor's grading gives -------------------------
 
 
 def test_learner_and_instructor_get_the_same_grades_for_the_same_file(root, tmp_path, monkeypatch):
-    """The same files graded by a learner (Check my work / course grade: course.autograde.grade_notebook)
+    """The same files graded by a learner (Check my work / course grade: autograder.autograde.grade_notebook)
     and by the instructor (course autograde of a class): every cell's points and message are equal, for
     a right answer, a wrong one, one right on the visible test only, an answer defined as a value (a
     lambda), one that prints, and the unanswered notebook (issue 19: with stock nbgrader for the learner
     and the judge for the instructor, such answers could pass in one and fail in the other)."""
-    from course.autograde import autograde, grade_notebook
+    from autograder.autograde import autograde, grade_notebook
 
     monkeypatch.setenv("COURSE_ROOT", str(root))
     answers = {
@@ -307,7 +310,7 @@ def test_a_changed_source_is_graded_with_the_new_tests(root, tmp_path, monkeypat
     change an assignment that has submissions, and old grades are of the old tests."""
     import shutil
 
-    from course.autograde import grade_notebook
+    from autograder.autograde import grade_notebook
 
     copy = tmp_path / "course"
     shutil.copytree(root, copy)

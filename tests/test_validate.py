@@ -1,4 +1,4 @@
-"""Validate in ``course lab`` (course.validate): the engine's grade in nbgrader's dialog format, short."""
+"""Validate in ``course lab`` (autograder.validate): the engine's grade in nbgrader's dialog format, short."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 
-from course import validate
-from course.grading import CellResult, SubmissionResult
+from autograder import validate
+from autograder.grading import CellResult, SubmissionResult
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "release" / "01_linear_regression" / "01_linear_regression.ipynb"

@@ -1,6 +1,6 @@
-"""The judge's wire (course.wire, course.probe, course.judge.Session) on a socket pair.
+"""The judge's wire (autograder.wire, autograder.probe, autograder.judge.Session) on a socket pair.
 
-The student's side is a ``course.probe`` server on a namespace of student functions, in a
+The student's side is a ``autograder.probe`` server on a namespace of student functions, in a
 thread; the judge's side is a Session, as in grading. What crosses is data only.
 """
 
@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import torch
 
-from course import probe, wire
+from autograder import probe, wire
+from autograder.judge import Judge, KernelGone, RemoteObject, StudentError, StudentFunction
 from course.checks import check_close, check_equal
 from course.guard import call_without_torch
-from course.judge import Judge, KernelGone, RemoteObject, StudentError, StudentFunction
 
 
 class Kernel:
@@ -30,7 +30,7 @@ class Kernel:
         self.thread.start()
         assert wire.recv(self.a) == {"op": "hello", "token": "t"}
         self.judge = Judge({"answers": sorted(ns), "cells": []}, tmp_path)
-        from course.judge import Session
+        from autograder.judge import Session
 
         self.judge._session = Session(self.judge, self.a)
         self.judge._install_answers()
@@ -252,7 +252,7 @@ def test_the_torch_guard_runs_in_the_kernel(kernel):
     ],
 )
 def test_the_judge_refuses_malformed_values(tmp_path, value):
-    from course.judge import Session
+    from autograder.judge import Session
 
     a, b = socket.socketpair()
     session = Session(Judge({"answers": [], "cells": []}, tmp_path), a)
@@ -295,10 +295,10 @@ def test_oversized_or_garbage_frames_end_the_session(kernel):
 def test_no_pickle_on_the_wire():
     import inspect
 
-    import course.judge
-    import course.probe
+    import autograder.judge
+    import autograder.probe
 
-    for module in (wire, course.probe, course.judge):
+    for module in (wire, autograder.probe, autograder.judge):
         source = inspect.getsource(module)
         assert "pickle" not in source.replace("never pickle", "").replace("no pickle", "").replace("No pickle", "")
         assert "eval(" not in source
@@ -364,3 +364,16 @@ def test_a_callback_and_the_kernel_count_in_the_tests_time(kernel):
     with pytest.raises(KernelGone, match="time limit"):
         k["grad"](lambda x: (time.sleep(0.05), float(np.sum(x)))[1], np.ones(3))
     assert time.monotonic() - start < 5
+
+
+def test_a_students_traceback_names_the_cell_not_the_kernels_temporary_file():
+    """IPython compiles a cell to /tmp/ipykernel_<pid>/<hash>.py: with the pid in the message, the same answer
+    got different messages from the learner's and the instructor's kernels."""
+    from autograder import probe
+
+    namespace: dict = {}
+    exec(compile("def f():\n    raise ValueError('no')\n", "/tmp/ipykernel_4242/1234567.py", "exec"), namespace)
+    with pytest.raises(ValueError) as info:
+        namespace["f"]()
+    text = probe._error(info.value)["traceback"]
+    assert 'File "<your notebook cell>", line 2, in f' in text and "ipykernel_4242" not in text, text

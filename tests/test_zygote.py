@@ -1,4 +1,4 @@
-"""course.zygote: a kernel forked from the zygote is the kernel a fresh start would give.
+"""autograder.zygote: a kernel forked from the zygote is the kernel a fresh start would give.
 
 The same probe cell runs in a kernel forked by the zygote and in a kernel started from scratch
 (``Sandbox(fresh_kernel=True)``), each in its own sandbox; everything it reports about its
@@ -19,7 +19,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from course import sandbox, zygote
+from autograder import sandbox, zygote
 
 pytestmark = pytest.mark.skipif(not zygote.supported(), reason="the zygote needs Linux (fork, pidfd)")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 
-from course.autograde import SlotPool
+from autograder.autograde import SlotPool
 
 VICTIM = "victim"
 

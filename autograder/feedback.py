@@ -104,7 +104,7 @@ class QuestionLabels(Preprocessor):
         return nb, resources
 
     def _labels(self, nb, assignment: str | None, notebook: str | None) -> dict[str, str]:
-        from course.report import question_labels
+        from autograder.report import question_labels
 
         source = self._source(assignment, notebook)
         if source is None:

@@ -1,9 +1,9 @@
 """A student's kernel in a box of its own (run as root): namespaces and a minimal filesystem.
 
-    python -m course.jail UID GID TMP_BYTES RO:RO RW:RW CWD -- python -m ipykernel_launcher -f <connection file>
+    python -m autograder.jail UID GID TMP_BYTES RO:RO RW:RW CWD -- python -m ipykernel_launcher -f <connection file>
 
-``course.sandbox`` starts every kernel through :func:`jail` (in the child forked by
-``course.zygote``, or before ``exec`` with ``--fresh-kernels``). It does with system calls what
+``autograder.sandbox`` starts every kernel through :func:`jail` (in the child forked by
+``autograder.zygote``, or before ``exec`` with ``--fresh-kernels``). It does with system calls what
 Debian's ``bubblewrap`` does with command-line options (bubblewrap must ``exec`` its command, so it
 cannot box a kernel forked from the zygote; see autograder/SECURITY.md):
 
@@ -110,7 +110,7 @@ def jail(uid: int, gid: int, tmp_bytes: int, ro: list[str], rw: list[str], cwd: 
             os.close(answers[0])
             _map_ids(kernel, uid, gid, asks[0], answers[1])
     except BaseException as exc:  # noqa: BLE001 - init never returns to the caller
-        print(f"course.jail: {exc}", file=sys.stderr, flush=True)
+        print(f"autograder.jail: {exc}", file=sys.stderr, flush=True)
         os._exit(1)
     if kernel:
         _init(kernel)
@@ -253,7 +253,7 @@ def _build_root(tmp_bytes: int, ro: list[str], rw: list[str]) -> None:
 def main(argv: list[str]) -> None:
     uid, gid, tmp_bytes, ro, rw, cwd, sep, *command = argv
     if sep != "--" or not command:
-        raise SystemExit("usage: python -m course.jail UID GID TMP_BYTES RO:RO RW:RW CWD -- COMMAND ...")
+        raise SystemExit("usage: python -m autograder.jail UID GID TMP_BYTES RO:RO RW:RW CWD -- COMMAND ...")
     split = lambda s: [k for k in s.split(os.pathsep) if k]  # noqa: E731
     jail(int(uid), int(gid), int(tmp_bytes), split(ro), split(rw), cwd)
     os.execv(command[0], command)

@@ -11,7 +11,7 @@ import re
 import textwrap
 from collections import Counter
 
-from course.grading import CellResult, SubmissionResult
+from autograder.grading import CellResult, SubmissionResult
 
 MAX_LABEL = 50
 WIDTH = 100
@@ -155,7 +155,7 @@ def labels_for(topic: str, root=None) -> dict[str, str]:
     """``question_labels`` of the topic's source notebook; {} (grade_ids) if it cannot be read."""
     import nbformat
 
-    from course import grading
+    from autograder import grading
 
     try:
         return question_labels(nbformat.read(str(grading.notebook_path(topic, "source", root)), as_version=4))

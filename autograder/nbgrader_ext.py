@@ -41,7 +41,7 @@ def is_check_cell(cell) -> bool:
 class DropSelfCheck(NbGraderPreprocessor):
     """The autograder does not run the learner's "check my work" cell.
 
-    That cell grades the saved notebook against the hidden tests (``course.selfcheck``); run
+    That cell grades the saved notebook against the hidden tests (``autograder.selfcheck``); run
     by nbgrader it would only grade the notebook a second time inside the first. It runs after
     OverwriteCells, so a learner's edit of the cell cannot bring it back: its source is replaced
     by a comment that says why it is empty (the cell stays, so the feedback shows where it was).
@@ -61,7 +61,7 @@ class ForgetDuplicates(NbGraderPreprocessor):
     DeduplicateIds leaves ``"nbgrader": {}`` on every copy but the last one, and nbgrader's own
     OverwriteCells (with ``add_missing_cells``) then fails on it with ``KeyError: 'grade_id'``.
     Removing the empty entry makes the copy a plain cell, as DeduplicateIds intends; the copy
-    is graded nowhere (course.worker notes the duplicate in the student's reason).
+    is graded nowhere (autograder.worker notes the duplicate in the student's reason).
     """
 
     def preprocess_cell(self, cell, resources, index):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from course import grading
-from course.report import grade_table
+from autograder import grading
+from autograder.report import grade_table
 
 MISTAKES_PER_STUDENT = 2
 
@@ -69,7 +69,7 @@ def pick_mistakes(catalog: dict[str, dict[str, str]], n: int) -> list[tuple[str,
 
 
 def run_demo(workdir: Path | None = None, topics: list[str] | None = None) -> int:
-    from course.autograde import autograde
+    from autograder.autograde import autograde
 
     repo = grading.repo_root()
     topics = topics or grading.assignments(repo)[:1]

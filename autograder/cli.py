@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from course import grading
+from autograder import grading
 
 
 def _topics(names: list[str]) -> list[str]:
@@ -36,7 +36,7 @@ def _topics(names: list[str]) -> list[str]:
 
 
 def cmd_release(args) -> int:
-    from course.authoring import add_check_cell
+    from autograder.authoring import add_check_cell
 
     root = grading.repo_root()
     for topic in _topics(args.topics):
@@ -51,7 +51,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from course.report import grade_table
+    from autograder.report import grade_table
 
     path = Path(args.notebook)
     if not path.is_file():
@@ -66,7 +66,7 @@ def cmd_grade(args) -> int:
             file=sys.stderr,
         )
         return 2
-    from course.autograde import grade_notebook
+    from autograder.autograde import grade_notebook
 
     print(f"Grading {path} against the hidden tests of {topic} (this runs the whole notebook)...", flush=True)
     try:
@@ -79,14 +79,14 @@ def cmd_grade(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from course.demo import run_demo
+    from autograder.demo import run_demo
 
     topics = _topics(args.topics) if args.topics else None  # None: the first topic only (about a minute)
     return run_demo(workdir=Path(args.workdir) if args.workdir else None, topics=topics)
 
 
 def cmd_clean(args) -> int:
-    from course.authoring import clean_notebook
+    from autograder.authoring import clean_notebook
 
     root = grading.repo_root()
     paths = [Path(p) for p in args.notebooks] or sorted((root / "source").glob("*/*.ipynb"))
@@ -99,7 +99,7 @@ def cmd_clean(args) -> int:
 def cmd_lab(args) -> int:
     import os
 
-    from course import lab
+    from autograder import lab
 
     workspace, root, copied = lab.prepare(Path(args.workspace) if args.workspace else None)
     if not lab.release_topics(root):
@@ -119,7 +119,7 @@ def cmd_lab(args) -> int:
 
 
 def cmd_progress(args) -> int:
-    from course import lab, selfcheck
+    from autograder import lab, selfcheck
 
     workspace = Path(args.workspace).expanduser().resolve() if args.workspace else lab.default_workspace()
     if not workspace.is_dir():
@@ -131,7 +131,7 @@ def cmd_progress(args) -> int:
 
 
 def cmd_add_check_cell(args) -> int:
-    from course.authoring import add_check_cell
+    from autograder.authoring import add_check_cell
 
     root = grading.repo_root()
     for topic in _topics(args.topics):
@@ -143,7 +143,7 @@ def cmd_add_check_cell(args) -> int:
 
 # -- authoring (issue 19): course new-topic ----------------------------------------------------
 def cmd_new_topic(args) -> int:
-    from course import scaffold
+    from autograder import scaffold
 
     root = grading.repo_root()
     try:
@@ -158,7 +158,7 @@ def cmd_new_topic(args) -> int:
 
 
 def cmd_autograde(args) -> int:
-    from course.autograde import autograde
+    from autograder.autograde import autograde
 
     try:
         result = autograde(

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import grading, report
+from autograder import grading, report
 
 WIDTH = report.WIDTH  # columns of summary.txt
 MESSAGE_LINES = 8  # lines of one failure message in summary.txt, the "likely cause" line included

@@ -9,7 +9,7 @@ lines), the real diagnosis somewhere below.
 This Jupyter server extension takes the same address (``course lab`` turns nbgrader's own
 ``validate_assignment`` server extension off and this one on) and answers it in the same JSON,
 so nbgrader's dialog is unchanged. For a course topic whose hidden tests are here, it grades
-the saved file with the one engine (``course.selfcheck.grade_in_subprocess``, as Check my work
+the saved file with the one engine (``autograder.selfcheck.grade_in_subprocess``, as Check my work
 and ``course autograde`` do) and reports:
 
 * every answer that is wrong, a block each, named by its question, with the engine's message
@@ -39,7 +39,7 @@ from nbgrader.server_extensions.validate_assignment.handlers import (
 )
 from tornado import web
 
-from course import grading, report, selfcheck
+from autograder import grading, report, selfcheck
 
 
 def changed_cells(nb) -> dict:
@@ -138,7 +138,7 @@ class EngineValidateHandler(ValidateAssignmentHandler):
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "course.validate"}]
+    return [{"module": "autograder.validate"}]
 
 
 def _load_jupyter_server_extension(serverapp):

@@ -1,6 +1,6 @@
 """The sandbox around a grading kernel: who runs it, where, with what, and for how long.
 
-``course.worker`` runs each submission's notebook in a kernel started by
+``autograder.worker`` runs each submission's notebook in a kernel started by
 ``SandboxKernelManager`` (set on nbgrader's Execute preprocessor). The kernel
 
 * runs as the unprivileged system user ``course-sandbox`` (made by ``scripts/setup.sh`` when
@@ -31,14 +31,14 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from course.limits import Limits
+from autograder.limits import Limits
 
 SANDBOX_USER = "course-sandbox"
 
 # Seeds, run at kernel start: NumPy's global generator now; ``random`` right before the first cell
 # (the kernel itself draws from it while it starts, a varying number of times); PyTorch's CPU
 # generator (seeded at random by ``import torch`` itself) now if it is loaded already (a kernel forked
-# by course.zygote), else as soon as it is imported. Nothing is left in the user's namespace.
+# by autograder.zygote), else as soon as it is imported. Nothing is left in the user's namespace.
 SEED_LINES = [
     "import numpy as _np; _np.random.seed(0); del _np",
     "def _install():\n"
@@ -292,7 +292,7 @@ class Sandbox:
         self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None, fresh_kernel: bool = False
     ):
         self.files, self.folder, self.limits = files, folder, limits or Limits()
-        self.fresh_kernel = fresh_kernel  # False: fork the kernel from this process's zygote (course.zygote)
+        self.fresh_kernel = fresh_kernel  # False: fork the kernel from this process's zygote (autograder.zygote)
         self.user = sandbox_user()
         self.home: Path | None = None
         self.cwd: Path | None = None
@@ -384,26 +384,28 @@ class Sandbox:
         return kw
 
     def jail_args(self) -> tuple[int, int, int, list[str], list[str], str]:
-        """course.jail's arguments: the user, the size of the private /tmp, what the kernel sees
-        read-only (the venv, the runtime it links to, the course package), what it may write (its
-        home; the judge's socket folder, which is root's), and its working folder."""
+        """autograder.jail's arguments: the user, the size of the private /tmp, what the kernel sees
+        read-only (the venv, the runtime it links to, the course package that notebooks import and this
+        package, whose zygote, jail and probe run in the kernel), what it may write (its home; the judge's
+        socket folder, which is root's), and its working folder."""
         import course
 
-        ro = sorted({sys.prefix, os.path.realpath(sys.base_prefix), str(Path(course.__file__).resolve().parent)})
+        packages = {str(Path(m.__file__).resolve().parent) for m in (course, sys.modules["autograder"])}
+        ro = sorted({sys.prefix, os.path.realpath(sys.base_prefix), *packages})
         rw = [str(self.home), str(self.judge_dir)]
         return self.user.pw_uid, self.user.pw_gid, PRIVATE_TMP_BYTES, ro, rw, str(self.cwd)
 
     def command(self, kernel_cmd: list[str]) -> list[str]:
-        """The kernel's command, behind course.jail when the home is a mounted tmpfs (root)."""
+        """The kernel's command, behind autograder.jail when the home is a mounted tmpfs (root)."""
         if not self.jailed:
             return kernel_cmd
         uid, gid, tmp_bytes, ro, rw, cwd = self.jail_args()
-        jail = [sys.executable, "-m", "course.jail", str(uid), str(gid), str(tmp_bytes)]
+        jail = [sys.executable, "-m", "autograder.jail", str(uid), str(gid), str(tmp_bytes)]
         return [*jail, os.pathsep.join(ro), os.pathsep.join(rw), cwd, "--", *kernel_cmd]
 
     def fork_kernel(self, argv: list[str]):
-        """The kernel forked from this process's zygote (course.zygote), or None: start it fresh."""
-        from course import zygote
+        """The kernel forked from this process's zygote (autograder.zygote), or None: start it fresh."""
+        from autograder import zygote
 
         if self.fresh_kernel:
             return None
@@ -428,7 +430,7 @@ class Sandbox:
 def zygote_env() -> dict[str, str]:
     """The zygote's environment: the kernel's (with the grader's home: Matplotlib reads its font
     cache from there once), and the plotting backend ipykernel sets before anything imports Matplotlib."""
-    from course.zygote import MPLBACKEND
+    from autograder.zygote import MPLBACKEND
 
     return {**kernel_env(Path.home()), "MPLBACKEND": MPLBACKEND}
 

@@ -12,12 +12,12 @@ splits the converter's own preprocessor lists at ``SaveAutoGrades``:
   that holds only the assignment (the ``Reference`` bundle), never the class gradebook, and
   returns the executed notebook as text. Nothing is shared, so it can run anywhere: a process
   pool here, a distributed engine later (the bundle and the submission travel with the task).
-* ``writer_preprocessors`` (in the one writer, ``course.autograde``): SaveAutoGrades,
+* ``writer_preprocessors`` (in the one writer, ``autograder.autograde``): SaveAutoGrades,
   AssignLatePenalties on that executed notebook, against the class gradebook (nbgrader's final
   CheckCellMetadata, a check the sanitize steps already made, is skipped there).
 
 Same preprocessors, same order, same configuration as ``nbgrader autograde``: same grades; except
-that test cells run in the judge (course.judge), not in the student's kernel.
+that test cells run in the judge (autograder.judge), not in the student's kernel.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class Task:
     files: dict[str, bytes]
     reference: Reference
     timeout: float  # seconds the whole submission may take
-    fresh_kernel: bool = False  # start the kernel from scratch, not forked from the zygote (course.zygote)
+    fresh_kernel: bool = False  # start the kernel from scratch, not forked from the zygote (autograder.zygote)
 
 
 @dataclass
@@ -153,7 +153,7 @@ class _Timeout(Exception):
 def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     import nbformat
 
-    from course.sandbox import Limits, Sandbox, SandboxKernelManager
+    from autograder.sandbox import Limits, Sandbox, SandboxKernelManager
 
     ref = task.reference
     config = load_config(ref)
@@ -189,11 +189,11 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
     limits = Limits(cpu_seconds=int(task.timeout) + 30)
     box = Sandbox(data, ref.assignment, limits, fresh_kernel=task.fresh_kernel)
-    # Test cells run in the judge (course.judge), in this process; the kernel only answers calls.
+    # Test cells run in the judge (autograder.judge), in this process; the kernel only answers calls.
     judged = _judge_test_cells(watchdog.execute, ref, tmp, box, watchdog)
     deaths = _survive_kernel_death(watchdog.execute, watchdog)
     _cap_live_outputs(watchdog.execute)
-    # The kernel runs in a sandbox (course.sandbox): another user, a private folder holding only
+    # The kernel runs in a sandbox (autograder.sandbox): another user, a private folder holding only
     # the data files (never the notebook with its hidden tests), limits, a fixed environment.
     watchdog.execute.kernel_manager_class = SandboxKernelManager
     res = resources(ref, task.student, db_url)
@@ -446,8 +446,8 @@ class _Judged:
 
 
 def _judge_test_cells(execute, ref: Reference, tmp: Path, box, watchdog=None) -> _Judged:
-    """Route every test cell of the reference to the judge (course.judge); other cells to the kernel."""
-    from course.judge import SCRIPT, Judge, judged_cell
+    """Route every test cell of the reference to the judge (autograder.judge); other cells to the kernel."""
+    from autograder.judge import SCRIPT, Judge, judged_cell
 
     state = _Judged()
     script_path = Path(ref.path) / SCRIPT

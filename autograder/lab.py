@@ -5,7 +5,7 @@ every released notebook folder; a file already there is never overwritten, so an
 safe and topics released later arrive on the next run. JupyterLab starts with a private
 Jupyter configuration in ``<workspace>/.jupyter`` (the learner's own ``~/.jupyter`` is left
 alone): nbgrader's Validate button is on, answered by the course's grading engine
-(``course.validate``); the instructor tools (formgrader, course list, assignment list, create
+(``autograder.validate``); the instructor tools (formgrader, course list, assignment list, create
 assignment) are off.
 """
 
@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from course import grading
+from autograder import grading
 
 # nbgrader 0.9.6 ships one JupyterLab extension (@jupyter/nbgrader) with six plugins
 # (validate-assignment, formgrader, course-list, assignment-list, create-assignment, and a menu
@@ -32,9 +32,9 @@ LAB_PLUGINS_OFF = [
     "@jupyterlab/apputils-extension:announcements",
 ]
 SERVER_EXTENSIONS = {
-    # Validate answered by the course's engine (course.validate, same address and JSON), not nbgrader's
+    # Validate answered by the course's engine (autograder.validate, same address and JSON), not nbgrader's
     "nbgrader.server_extensions.validate_assignment": False,
-    "course.validate": True,
+    "autograder.validate": True,
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.assignment_list": False,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from course import authoring as A
-from course import grading
+from autograder import authoring as A
+from autograder import grading
 
 # The name is also the prefix of grade_ids, which tests/test_notebooks.py holds to snake_case
 # (``^[a-z][a-z0-9]*(_[a-z0-9]+)+$``): so no empty parts ("a__b", "a_") in the name either.
@@ -208,7 +208,7 @@ def next_steps(topic: str) -> str:
             "next:",
             f"  1. edit source/{topic}/{topic}.ipynb:",
             "     replace the example question with yours (20-40 points in all), in JupyterLab",
-            "     (then `course clean`) or from a script that uses course/authoring.py",
+            "     (then `course clean`) or from a script that uses autograder/authoring.py",
             f"  2. edit tests/mutants/{topic}.py: three wrong answers or more per graded function,",
             f"     then `python tests/mutation.py {topic} --show` until each survivor is killed",
             "     or listed in EQUIVALENT with its reason",

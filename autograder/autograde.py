@@ -9,16 +9,16 @@ The pipeline, per run:
    assignment) and, when the assignment changed, into a *reference bundle*
    (``DIR/autograde/<assignment>/reference``: a gradebook holding only the assignment, and
    its other files) that workers read instead of the class gradebook.
-2. Collect the hand-ins (a folder or an LMS zip, ``course.submissions``); copy each new or
+2. Collect the hand-ins (a folder or an LMS zip, ``autograder.submissions``); copy each new or
    changed one to ``DIR/submitted/<student>/<assignment>/`` (the newest replaces the earlier).
-3. Execute them N at a time (``course.worker.execute_submission``, a pure function, in a
+3. Execute them N at a time (``autograder.worker.execute_submission``, a pure function, in a
    process pool; any ``concurrent.futures.Executor`` will do). Each worker forks its kernels from
-   a zygote that has imported the course's libraries once (``course.zygote``; ``--fresh-kernels``
+   a zygote that has imported the course's libraries once (``autograder.zygote``; ``--fresh-kernels``
    starts each from scratch).
 4. As each result comes back, the one writer (this process) saves the grades with nbgrader's
    SaveAutoGrades / AssignLatePenalties into the gradebook, writes the autograded notebook
    and the feedback HTML (nbgrader generate_feedback).
-5. ``grades.csv``, the per-question summary and its plots (``course.summary``).
+5. ``grades.csv``, the per-question summary and its plots (``autograder.summary``).
 """
 
 from __future__ import annotations
@@ -39,10 +39,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from course import grading, summary
-from course.judge import SCRIPT, write_script
-from course.submissions import Submission, checked, collect
-from course.worker import Executed, Reference, Task, converter_preprocessors, execute_submission, exporter, resources
+from autograder import grading, summary
+from autograder.judge import SCRIPT, write_script
+from autograder.submissions import Submission, checked, collect
+from autograder.worker import (
+    Executed,
+    Reference,
+    Task,
+    converter_preprocessors,
+    execute_submission,
+    exporter,
+    resources,
+)
 
 DEFAULT_TIMEOUT = 600.0  # seconds one submission may take in all (nbgrader's Execute.timeout limits one cell)
 STATE_VERSION = 1
@@ -136,7 +144,7 @@ def build_reference(course: grading.CourseDir, assignment: str) -> Reference:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, dest)
     shutil.rmtree(bundle / "course")
-    write_script(src / f"{assignment}.ipynb", bundle / SCRIPT)  # the judge's cells (course.judge)
+    write_script(src / f"{assignment}.ipynb", bundle / SCRIPT)  # the judge's cells (autograder.judge)
     (bundle / "digest.txt").write_text(digest)
     return ref
 
@@ -222,8 +230,8 @@ class GradebookWriter:
             return True
 
     def feedback(self, student: str) -> Path:
-        """nbgrader's feedback page, from one converter for the whole run (course.feedback)."""
-        from course.feedback import ClassFeedback
+        """nbgrader's feedback page, from one converter for the whole run (autograder.feedback)."""
+        from autograder.feedback import ClassFeedback
 
         if self._feedback is None:
             self._feedback = ClassFeedback(self.course.api, self.ref.assignment, self.ref.notebook)
@@ -278,7 +286,7 @@ def default_jobs() -> int:
 
 def process_pool(jobs: int) -> cf.Executor:
     """The default executor: ``jobs`` worker processes (spawned: no gradebook connection is inherited)."""
-    # (kernels inherit course.grading's one BLAS/OpenMP thread: N kernels share N cores without stalls)
+    # (kernels inherit autograder.grading's one BLAS/OpenMP thread: N kernels share N cores without stalls)
     return SlotPool(jobs)
 
 
@@ -399,7 +407,7 @@ def _warm_up() -> None:
     import nbgrader.converters  # noqa: F401
     import torch  # noqa: F401  (the judge's fixtures import it: once per worker, not per student)
 
-    from course import sandbox, zygote
+    from autograder import sandbox, zygote
 
     zygote.start(sandbox.zygote_env())  # it imports the kernels' libraries while the first submission is prepared
 
@@ -437,7 +445,7 @@ def previous_db_url(course_dir: Path) -> str | None:
 
 
 def _kernel_mode(fresh: bool) -> str:
-    from course import zygote
+    from autograder import zygote
 
     if fresh or not zygote.supported():
         return "each started from scratch" + ("" if fresh else " (forking needs Linux)")
@@ -603,7 +611,7 @@ def grade_notebook(
 ) -> grading.SubmissionResult:
     """Grade one notebook file exactly as ``course autograde`` grades a hand-in, and return its grades.
 
-    The same steps as a class run (the hand-in checks of ``course.submissions``, execution in a sandboxed
+    The same steps as a class run (the hand-in checks of ``autograder.submissions``, execution in a sandboxed
     kernel forked from the zygote, the test cells in the judge, nbgrader's writer), for one file: what
     Check my work, ``course grade`` and ``course progress`` show is what the instructor's grading gives.
     ``course_dir`` (default: in ``cache_dir()``, see ``learner_course``) keeps the gradebook and the
@@ -619,7 +627,7 @@ def grade_notebook(
         data = path.read_bytes()
     except OSError as exc:
         raise grading.GradingError(f"cannot read {path}: {exc.strerror or exc}") from None
-    from course import sandbox, zygote
+    from autograder import sandbox, zygote
 
     zygote.start(sandbox.zygote_env())  # it imports the kernels' libraries while the assignment is prepared
     _cache_alembic_version()
@@ -639,7 +647,7 @@ def grade_notebook(
 def _sandbox_paths(course_dir: Path, repo: Path, submissions: Path | None, out) -> None:
     """Students' kernels run as the sandbox user: the course directory (gradebook, every hand-in)
     and the repository's solutions (source/, .git) must not be readable by it."""
-    from course import sandbox
+    from autograder import sandbox
 
     warning = sandbox.fallback_warning()
     if warning:

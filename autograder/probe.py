@@ -2,11 +2,11 @@
 
 The autograder sends one fixed cell instead of each test cell::
 
-    import course.probe; course.probe.serve("<socket>", "<token>", globals())
+    import autograder.probe; autograder.probe.serve("<socket>", "<token>", globals())
 
 ``serve`` connects to the judge and answers its requests until the judge says ``end``: call the
 student's function ``name`` (or a handle's object) with these arguments, read an attribute of a
-handle. Results go back as data (``course.wire``). Nothing here decides anything: the judge
+handle. Results go back as data (``autograder.wire``). Nothing here decides anything: the judge
 compares what comes back with the instructor's tests, in its own process. Whatever the student's
 code does to this module, to IPython or to the interpreter can only change what comes back, or
 stop it from coming back; both score as a wrong answer.
@@ -14,10 +14,11 @@ stop it from coming back; both score as a wrong answer.
 
 from __future__ import annotations
 
+import re
 import socket
 import traceback
 
-from course import wire
+from autograder import wire
 
 MAX_TRACEBACK = 4000  # characters of a student's traceback sent back with an error
 
@@ -216,9 +217,15 @@ class _Callback:
         return f"<function of the grader #{self.fid}>"
 
 
+_OWN_FILES = ("autograder/probe.py", "autograder/wire.py", "course/contracts.py")
+_CELL_FILE = re.compile(r'"[^"\n]*/ipykernel_\d+/\d+\.py"')
+
+
 def _error(exc: BaseException) -> dict:
     tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
     # drop this module's own frames: the student sees where their code failed
-    lines = [line for line in tb if not any(f"course/{m}.py" in line for m in ("probe", "wire", "contracts"))]
-    text = "".join(lines)[-MAX_TRACEBACK:]
+    lines = [line for line in tb if not any(own in line for own in _OWN_FILES)]
+    # a notebook cell's code is compiled from /tmp/ipykernel_<kernel pid>/<hash>.py: name it, so that the
+    # same answer gets the same message in every kernel (learner and instructor, forked or fresh)
+    text = _CELL_FILE.sub('"<your notebook cell>"', "".join(lines))[-MAX_TRACEBACK:]
     return {"type": type(exc).__name__, "message": str(exc)[:2000], "traceback": text}

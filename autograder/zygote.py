@@ -3,13 +3,13 @@
 A grading kernel spends most of its life importing: on the 2-core reference machine
 ``import torch`` takes 2.3 s, ``matplotlib.pyplot`` 1 s, ipykernel 0.5 s, of a notebook that runs
 in about 6.6 s. So each grading process (one per ``--jobs`` slot) starts one *zygote* once:
-``python -m course.zygote FD``, with the kernel's fixed environment, which imports ipykernel,
+``python -m autograder.zygote FD``, with the kernel's fixed environment, which imports ipykernel,
 NumPy, PyTorch and Matplotlib and then only waits. For each submission it ``fork``s; the child
-becomes that submission's kernel exactly as ``course.sandbox`` would start a fresh one:
+becomes that submission's kernel exactly as ``autograder.sandbox`` would start a fresh one:
 
 * its own session (the kernel leads its process group, as with ``start_new_session``), the
   sandbox's umask and resource limits (``Limits``, CPU time counted from the fork);
-* when the grader is root: the jail (``course.jail``: mount and network namespaces, private
+* when the grader is root: the jail (``autograder.jail``: mount and network namespaces, private
   ``/tmp``), then the sandbox user with no supplementary groups and no capabilities;
 * the kernel's working directory, its whole environment (``sandbox.kernel_env``, nothing else),
   ``sys.argv`` and ``sys.path[0]`` of ``python -m ipykernel_launcher -f <connection file>``;
@@ -105,7 +105,7 @@ class Zygote:
         self.sock = parent
         self.lock = threading.Lock()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.zygote", str(child.fileno())],
+            [sys.executable, "-m", "autograder.zygote", str(child.fileno())],
             pass_fds=[child.fileno()],
             env=env,
             cwd="/",
@@ -147,7 +147,7 @@ class Zygote:
         user: tuple[int, int] | None = None,
         jail: tuple | None = None,
     ) -> ForkedKernel:
-        """Fork a kernel: ``python -m ipykernel_launcher *argv`` as course.sandbox would start it."""
+        """Fork a kernel: ``python -m ipykernel_launcher *argv`` as autograder.sandbox would start it."""
         request = {
             "op": "spawn",
             "cwd": cwd,
@@ -226,11 +226,11 @@ def _become_kernel(sock: socket.socket, req: dict) -> None:
     os.setsid()  # (signal dispositions are Python's defaults already: the zygote changes none)
     os.closerange(3, os.sysconf("SC_OPEN_MAX") if os.sysconf("SC_OPEN_MAX") > 0 else 1024)
     os.umask(req["umask"])
-    from course.limits import Limits
+    from autograder.limits import Limits
 
     Limits(**req["limits"]).apply()
     if req["jail"]:
-        from course.jail import PR_SET_PDEATHSIG, jail, prctl
+        from autograder.jail import PR_SET_PDEATHSIG, jail, prctl
 
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ends (its grading process died): so does the box
         if os.getppid() == 1:
@@ -271,8 +271,8 @@ def serve(fd: int) -> None:
             importlib.import_module(name)
         except ImportError:  # not installed here: the kernel imports what it needs itself
             pass
-    import course.jail  # noqa: F401
-    import course.limits  # noqa: F401
+    import autograder.jail  # noqa: F401
+    import autograder.limits  # noqa: F401
 
     statuses: dict[int, int] = {}
 

@@ -1,7 +1,7 @@
 """The resource limits of a grading kernel, set in the child before it runs the student's code.
 
-Its own module because both ways of starting a kernel apply them: ``course.sandbox`` (a fresh kernel,
-in ``preexec_fn``) and ``course.zygote`` (a kernel forked from the zygote, in the child).
+Its own module because both ways of starting a kernel apply them: ``autograder.sandbox`` (a fresh kernel,
+in ``preexec_fn``) and ``autograder.zygote`` (a kernel forked from the zygote, in the child).
 """
 
 from __future__ import annotations

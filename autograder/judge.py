@@ -3,11 +3,11 @@
 nbgrader runs test cells in the student's kernel, where the student's code can rewrite them,
 patch ``numpy`` or the checks, hide errors or print the hidden tests. Here the student's kernel
 only *computes*: every code cell except the test cells runs there as before, and when a test
-cell's turn comes the kernel runs ``course.probe.serve`` instead, which answers calls over a Unix
+cell's turn comes the kernel runs ``autograder.probe.serve`` instead, which answers calls over a Unix
 socket. The test cell itself (the instructor's source, hidden tests included, from the reference
 bundle) runs in a trusted namespace in this process (the *judge*): its fixtures (the instructor's
 set-up cells: imports, helpers, data) run here, and every name an answer cell defines is a
-:class:`StudentFunction` whose calls go to the kernel as data (``course.wire``). Comparisons,
+:class:`StudentFunction` whose calls go to the kernel as data (``autograder.wire``). Comparisons,
 messages and the pass/fail verdict happen here; the verdict becomes the test cell's outputs
 (an error output when it failed), which nbgrader's SaveAutoGrades reads as usual.
 
@@ -33,7 +33,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import wire
+from autograder import wire
 
 SCRIPT = "judge.json"
 GRACE = 5.0  # seconds the kernel gets to finish its probe cell once the test is over
@@ -585,7 +585,8 @@ def judged_cell(
     os.chmod(path, 0o666)  # in the kernel's private home: only its user (and the grader) can reach it
     listener.listen(1)
     listener.settimeout(CONNECT)
-    probe = nbformat.v4.new_code_cell(f"__import__('course.probe').probe.serve({str(path)!r}, {token!r}, globals())")
+    serve = f"__import__('autograder.probe').probe.serve({str(path)!r}, {token!r}, globals())"
+    probe = nbformat.v4.new_code_cell(serve)
     verdict: list[Verdict] = []
     conn_box: list[socket.socket] = []
     test_done, kernel_done = threading.Event(), threading.Event()

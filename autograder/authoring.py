@@ -150,7 +150,7 @@ def clean_notebook(path: str | Path) -> bool:
 
 
 # -- the "check my work" cell -------------------------------------------------------------------
-CHECK_CELL_SUFFIX = "_check_my_work"  # the marker: course.nbgrader_ext.DropSelfCheck looks for it
+CHECK_CELL_SUFFIX = "_check_my_work"  # the marker: autograder.nbgrader_ext.DropSelfCheck looks for it
 
 
 def check_my_work_cells(topic: str, prefix: str | None = None) -> list[dict]:
