@@ -90,9 +90,40 @@ class CellResult:
 
 @dataclass
 class SubmissionResult:
+    """One student's notebook, graded or not: the result model of every path that reports a grade
+    (``course autograde``'s grades.csv and summary, Check my work, Validate, ``course grade``,
+    ``course progress``).
+
+    status: "graded"; "needs manual grading" (the written answers wait for a person); "ungradable"
+    (``reason`` says why); for a learner's workspace also "not started", "missing" and "error".
+    score: the gradebook's total, late penalty applied, when the result comes from a class gradebook.
+    """
+
     student: str
     assignment: str
     cells: list[CellResult] = field(default_factory=list)
+    status: str = "graded"
+    reason: str = ""
+    score: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SubmissionResult:
+        """The inverse of ``dataclasses.asdict`` (a result read back from JSON)."""
+        return cls(**{**data, "cells": [CellResult(**c) for c in data.get("cells", [])]})
+
+    @property
+    def graded(self) -> bool:
+        return self.status in ("graded", "needs manual grading")
+
+    @property
+    def max_score(self) -> float:
+        return self.auto_max + self.manual_max
+
+    @property
+    def manual_score(self) -> float | None:
+        """Points of the written answers; None while one of them waits for a person."""
+        manual = [c.points for c in self.cells if c.kind == "manual"]
+        return None if any(p is None for p in manual) else sum(manual)
 
     @property
     def auto_score(self) -> float:

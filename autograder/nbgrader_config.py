@@ -38,6 +38,19 @@ c.LimitOutput.max_traceback = 60
 # over TCP on localhost). --HistoryManager.hist_file=:memory: is nbgrader's own default.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
+# nbgrader's autograde steps, in nbgrader's order, with Execute subclassed: autograder.execute.GradingExecute
+# is nbgrader's Execute unless the course's engine hands it a grading session (the sandboxed kernel, the
+# judge for test cells, the time and output limits). Plain `nbgrader autograde` grades as it always did.
+c.Autograde.autograde_preprocessors = [
+    "autograder.execute.GradingExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Feedback shows each test's message but never the hidden tests (neither their code nor the
 # traceback lines that quote it).
 c.GenerateFeedback.preprocessors = [

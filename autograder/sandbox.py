@@ -1,7 +1,8 @@
 """The sandbox around a grading kernel: who runs it, where, with what, and for how long.
 
 ``autograder.worker`` runs each submission's notebook in a kernel started by
-``SandboxKernelManager`` (set on nbgrader's Execute preprocessor). The kernel
+``SandboxKernelManager`` and ``SandboxProvisioner`` (jupyter_client's extension point for how a
+kernel starts; the grading session sets the manager on the Execute preprocessor). The kernel
 
 * runs as the unprivileged system user ``course-sandbox`` (made by ``scripts/setup.sh`` when
   run as root). When the grader is not root or the user is missing, it runs as the grader's
@@ -30,6 +31,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 from autograder.limits import Limits
 
@@ -435,8 +437,38 @@ def zygote_env() -> dict[str, str]:
     return {**kernel_env(Path.home()), "MPLBACKEND": MPLBACKEND}
 
 
+PROVISIONER = "course-sandbox"  # the entry point in pyproject.toml (jupyter_client.kernel_provisioners)
+
+
+class SandboxProvisioner(LocalProvisioner):
+    """jupyter_client's kernel provisioner for the kernel of ``Sandbox.current``: forked from the zygote
+    when it can be, else started fresh behind the jail, as the sandbox user, with its limits."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
+        box = Sandbox.current
+        if box is None:
+            raise RuntimeError("SandboxProvisioner: no sandbox prepared for this kernel")
+        # The learner's command line: python -m ipykernel_launcher -f <runtime>/kernel-<id>.json
+        conn = box.home / ".local" / "share" / "jupyter" / "runtime" / f"kernel-{self.kernel_id}.json"
+        shutil.copyfile(self.parent.connection_file, conn)
+        if box.user is not None:
+            os.chown(conn, box.user.pw_uid, box.user.pw_gid)
+        process = box.fork_kernel(["-f", str(conn)])
+        if process is not None:  # what LocalProvisioner.launch_kernel records of a Popen
+            self.process, self.pid, self.pgid, self.cwd = process, process.pid, process.pid, str(box.cwd)
+            box.pgids.append(process.pid)  # the forked kernel leads its own session and group
+            return self.connection_info
+        kernel_cmd = box.command([sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)])
+        kwargs.update(box.popen_kwargs())
+        kwargs["independent"] = True  # no JPY_PARENT_PID: the Sandbox ends the kernel and its children
+        info = await super().launch_kernel(kernel_cmd, **kwargs)
+        box.pgids.append(self.process.pid)  # start_new_session: the kernel leads its own group
+        return info
+
+
 class SandboxKernelManager(AsyncKernelManager):
-    """Starts the kernel inside ``Sandbox.current`` (see the module docstring)."""
+    """A kernel manager whose kernels start inside ``Sandbox.current``, through ``SandboxProvisioner``
+    (named in the kernel spec's metadata, as jupyter_client selects provisioners)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -446,28 +478,9 @@ class SandboxKernelManager(AsyncKernelManager):
             self.transport = "ipc"
             self.ip = str(box.home / "k")
 
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        box = Sandbox.current
-        if box is None:
-            raise RuntimeError("SandboxKernelManager: no sandbox prepared for this kernel")
-        # The learner's command line: python -m ipykernel_launcher -f <runtime>/kernel-<id>.json
-        conn = box.home / ".local" / "share" / "jupyter" / "runtime" / f"kernel-{self.kernel_id}.json"
-        shutil.copyfile(self.connection_file, conn)
-        if box.user is not None:
-            os.chown(conn, box.user.pw_uid, box.user.pw_gid)
-        process = box.fork_kernel(["-f", str(conn)])
-        if process is not None:  # what LocalProvisioner.launch_kernel records of a Popen
-            prov = self.provisioner
-            prov.process, prov.pid, prov.pgid, prov.cwd = process, process.pid, process.pid, str(box.cwd)
-            self._reconcile_connection_info(prov.connection_info)
-            box.pgids.append(process.pid)  # the forked kernel leads its own session and group
-            return
-        kernel_cmd = box.command([sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)])
-        kw.update(box.popen_kwargs())
-        kw["independent"] = True  # no JPY_PARENT_PID: the Sandbox ends the kernel and its children
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        process = getattr(self.provisioner, "process", None)
-        if process is not None:
-            box.pgids.append(process.pid)  # start_new_session: the kernel leads its own group
-
-    _launch_kernel = _async_launch_kernel
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        if spec is not None:
+            spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER, "config": {}}
+        return spec

@@ -75,8 +75,7 @@ def grade_in_subprocess(path: Path, topic: str) -> SubmissionResult:
     proc = subprocess.run(argv, capture_output=True, text=True)
     if proc.returncode != 0:
         raise grading.GradingError(proc.stderr.strip() or f"the grader exited with code {proc.returncode}")
-    data = json.loads(proc.stdout)
-    return SubmissionResult(data["student"], data["assignment"], [CellResult(**c) for c in data["cells"]])
+    return SubmissionResult.from_dict(json.loads(proc.stdout))
 
 
 # -- what the visible tests said ---------------------------------------------------------------
@@ -250,32 +249,22 @@ def check_report(topic: str) -> Report:
 # -- progress across the course ---------------------------------------------------------------
 
 
-def max_points(nb) -> tuple[float, float]:
-    """(autograded, by hand) points of a notebook, from its nbgrader metadata."""
-    auto = manual = 0.0
+def not_graded(nb, topic: str, status: str, reason: str = "") -> SubmissionResult:
+    """A result for a notebook that was not graded: every graded cell of ``nb`` (its nbgrader metadata) at
+    0 points, the written answers not graded yet."""
+    cells = []
     for cell in nb.cells:
         meta = _nbgrader(cell)
         if meta.get("grade"):
-            if cell.cell_type == "code" and not meta.get("solution"):
-                auto += meta.get("points", 0)
-            else:
-                manual += meta.get("points", 0)
-    return auto, manual
+            auto = cell.cell_type == "code" and not meta.get("solution")
+            kind = "autograded" if auto else "manual"
+            cells.append(CellResult(meta["grade_id"], kind, 0.0 if auto else None, float(meta.get("points", 0))))
+    return SubmissionResult("me", topic, cells, status=status, reason=reason)
 
 
 def answers(nb) -> dict[str, str]:
     """{grade_id: source} of the cells the learner writes in."""
     return {_nbgrader(c)["grade_id"]: c.source for c in nb.cells if _nbgrader(c).get("solution")}
-
-
-@dataclass
-class TopicProgress:
-    topic: str
-    state: str  # "graded", "not started", "missing", "error"
-    points: float
-    auto_max: float
-    manual_max: float
-    note: str = ""
 
 
 def workspace_notebook(workspace: Path, topic: str) -> Path:
@@ -285,7 +274,7 @@ def workspace_notebook(workspace: Path, topic: str) -> Path:
 
 def progress(
     workspace: Path, topics: list[str] | None = None, bar: bool = True, root: Path | None = None
-) -> list[TopicProgress]:
+) -> list[SubmissionResult]:
     """Grade every started notebook of ``workspace``; untouched or missing ones are not graded."""
     from tqdm import tqdm
 
@@ -295,17 +284,16 @@ def progress(
     for topic in topics:
         release = grading.notebook_path(topic, "release", root)
         ref = nbformat.read(str(release if release.is_file() else grading.notebook_path(topic, "source", root)), 4)
-        auto_max, manual_max = max_points(ref)
         mine = workspace_notebook(workspace, topic)
         if not mine.is_file():
-            rows[topic] = TopicProgress(topic, "missing", 0, auto_max, manual_max, f"no {mine}")
+            rows[topic] = not_graded(ref, topic, "missing", f"no {mine}")
             continue
         try:
             untouched = release.is_file() and answers(nbformat.read(str(mine), 4)) == answers(ref)
         except Exception:  # unreadable: grading it says why
             untouched = False
         if untouched:
-            rows[topic] = TopicProgress(topic, "not started", 0, auto_max, manual_max)
+            rows[topic] = not_graded(ref, topic, "not started")
         else:
             to_grade.append(topic)
     cache = _ProgressCache()
@@ -318,12 +306,11 @@ def progress(
         mine = workspace_notebook(workspace, topic)
         key = cache.key(mine, topic, root)  # before grading: a save while it runs is graded next time
         try:
-            result = grade_notebook(mine, topic)
-            rows[topic] = TopicProgress(topic, "graded", result.auto_score, result.auto_max, result.manual_max)
+            rows[topic] = grade_notebook(mine, topic)
             cache.put(mine, key, rows[topic])
         except grading.GradingError as exc:
             ref = nbformat.read(str(grading.notebook_path(topic, "source", root)), 4)
-            rows[topic] = TopicProgress(topic, "error", 0, *max_points(ref), _first_line(exc))
+            rows[topic] = not_graded(ref, topic, "error", _first_line(exc))
     return [rows[t] for t in topics]
 
 
@@ -342,23 +329,21 @@ class _ProgressCache:
 
     @staticmethod
     def key(notebook: Path, topic: str, root: Path) -> str:
+        """The notebook's bytes and the version of the topic's hidden tests (the engine's own digest)."""
         import hashlib
 
-        h = hashlib.sha256(notebook.read_bytes())
-        for f in sorted((root / "source" / topic).rglob("*")):
-            if f.is_file() and ".ipynb_checkpoints" not in f.parts:
-                h.update(f.read_bytes())
-        h.update((root / "autograder" / "nbgrader_config.py").read_bytes())
-        return h.hexdigest()
+        from autograder.autograde import source_digest
 
-    def get(self, notebook: Path, topic: str, root: Path) -> TopicProgress | None:
+        return hashlib.sha256(notebook.read_bytes() + source_digest(root, topic).encode()).hexdigest()
+
+    def get(self, notebook: Path, topic: str, root: Path) -> SubmissionResult | None:
         entry = self.entries.get(str(notebook.resolve()))
-        if not entry or entry.get("key") != self.key(notebook, topic, root):
+        if not entry or entry.get("key") != self.key(notebook, topic, root) or "result" not in entry:
             return None
-        return TopicProgress(**entry["row"])
+        return SubmissionResult.from_dict(entry["result"])
 
-    def put(self, notebook: Path, key: str, row: TopicProgress) -> None:
-        self.entries[str(notebook.resolve())] = {"key": key, "row": dataclasses.asdict(row)}
+    def put(self, notebook: Path, key: str, row: SubmissionResult) -> None:
+        self.entries[str(notebook.resolve())] = {"key": key, "result": dataclasses.asdict(row)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
@@ -375,26 +360,26 @@ def _bar(points: float, total: float, width: int = 20) -> str:
     return "#" * filled + "." * (width - filled)
 
 
-def progress_report(rows: list[TopicProgress], workspace: Path) -> Report:
+def progress_report(rows: list[SubmissionResult], workspace: Path) -> Report:
     table = []
     for r in rows:
         status = {
-            "graded": "full marks" if r.points == r.auto_max else "in progress",
+            "graded": "full marks" if r.auto_score == r.auto_max else "in progress",
             "not started": "not started",
             "missing": "not in the workspace (run `course lab`)",
-            "error": f"could not be graded: {r.note}",
-        }[r.state]
+            "error": f"could not be graded: {r.reason}",
+        }[r.status]
         table.append(
             (
-                r.topic,
-                f"{r.points:g}/{r.auto_max:g}",
-                _bar(r.points, r.auto_max),
+                r.assignment,
+                f"{r.auto_score:g}/{r.auto_max:g}",
+                _bar(r.auto_score, r.auto_max),
                 f"+{r.manual_max:g}" if r.manual_max else "",
                 status,
                 "",
             )
         )
-    earned, total = sum(r.points for r in rows), sum(r.auto_max for r in rows)
+    earned, total = sum(r.auto_score for r in rows), sum(r.auto_max for r in rows)
     return Report(
         f"Progress in {workspace}",
         ["Autograded points with the hidden tests; written answers (+N) are graded by a person."],

@@ -28,19 +28,6 @@ NO_MESSAGE = "no error message (output on stderr?)"
 
 
 @dataclass
-class Row:
-    """One line of grades.csv, with the autograded and written parts of the score apart."""
-
-    student: str
-    score: float | None  # None: not graded
-    max_score: float
-    status: str  # "graded" | "needs manual grading" | "ungradable"
-    reason: str = ""
-    auto_score: float | None = None  # points of the autograded tests
-    written: float | None = None  # points of the written answers; None until a person graded them
-
-
-@dataclass
 class Question:
     """One autograded test cell across the class."""
 
@@ -97,17 +84,18 @@ class Question:
 
 @dataclass
 class ClassReport:
-    """What the reports need: the rows of grades.csv, the test cells, and the two maxima."""
+    """What the reports need: one result per student (a line of grades.csv each), the test cells, and
+    the two maxima."""
 
     assignment: str
-    rows: list[Row]
+    rows: list[grading.SubmissionResult]
     questions: list[Question]
     auto_max: float  # the autograded tests
     written_max: float  # the written answers (and tasks), graded by hand
 
     @property
-    def graded(self) -> list[Row]:
-        return [r for r in self.rows if r.score is not None]
+    def graded(self) -> list[grading.SubmissionResult]:
+        return [r for r in self.rows if r.graded]
 
 
 def read_class(course: grading.CourseDir, assignment: str, outcomes) -> ClassReport:
@@ -132,21 +120,28 @@ def read_class(course: grading.CourseDir, assignment: str, outcomes) -> ClassRep
                 questions[gid] = Question(gid, tests[gid], [], Counter(), label=labels.get(gid, gid))
         for o in outcomes:
             if o.status != "graded":
-                rows.append(Row(o.student, None, max_score, "ungradable", o.reason))
+                rows.append(grading.SubmissionResult(o.student, assignment, status="ungradable", reason=o.reason))
                 continue
             try:
                 sub = gb.find_submission(assignment, o.student)
                 nb = gb.find_submission_notebook(assignment, assignment, o.student)
             except MissingEntry:
-                rows.append(Row(o.student, None, max_score, "ungradable", "missing from the gradebook: grade again"))
+                why = "missing from the gradebook: grade again"
+                rows.append(grading.SubmissionResult(o.student, assignment, status="ungradable", reason=why))
                 continue
-            score = sub.score - (sub.late_submission_penalty or 0)
-            status = "needs manual grading" if sub.needs_manual_grade else "graded"
-            auto = sum(float(g.score or 0) for g in nb.grades if g.name in tests)
-            written = (
-                None if sub.needs_manual_grade else sum(float(g.score or 0) for g in nb.grades if g.name not in tests)
-            )
-            rows.append(Row(o.student, score, max_score, status, "; ".join(o.notes), auto, written))
+            cells = [
+                grading.CellResult(g.name, "autograded", float(g.score or 0), float(g.max_score))
+                if g.name in tests
+                else grading.CellResult(g.name, "manual", None if sub.needs_manual_grade else float(g.score or 0),
+                                        float(g.max_score))
+                for g in nb.grades
+            ]
+            rows.append(grading.SubmissionResult(
+                o.student, assignment, cells,
+                status="needs manual grading" if sub.needs_manual_grade else "graded",
+                reason="; ".join(o.notes),
+                score=sub.score - (sub.late_submission_penalty or 0),
+            ))
             path = course.path / "autograded" / o.student / assignment / f"{assignment}.ipynb"
             _, messages = grading.cell_order_and_messages(path)
             for g in nb.grades:
@@ -158,13 +153,13 @@ def read_class(course: grading.CourseDir, assignment: str, outcomes) -> ClassRep
     return ClassReport(assignment, rows, list(questions.values()), auto_max, max_score - auto_max)
 
 
-def write_grades_csv(rows: list[Row], path: Path) -> Path:
+def write_grades_csv(rows: list[grading.SubmissionResult], path: Path, max_score: float) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["student", "score", "max_score", "status", "reason"])
         for r in rows:
-            w.writerow([r.student, "" if r.score is None else f"{r.score:g}", f"{r.max_score:g}", r.status, r.reason])
+            w.writerow([r.student, "" if r.score is None else f"{r.score:g}", f"{max_score:g}", r.status, r.reason])
     return path
 
 
@@ -180,7 +175,7 @@ def totals(rep: ClassReport) -> list[str]:
     graded = rep.graded
     lines = [f"{rep.assignment}: {len(graded)} graded submission(s), {len(rep.rows) - len(graded)} not graded"]
     if graded:
-        auto = [r.auto_score or 0 for r in graded]
+        auto = [r.auto_score for r in graded]
         lines.append(
             f"autograded tests: mean {sum(auto) / len(auto):.2f} / {rep.auto_max:g} points, "
             f"min {min(auto):g}, max {max(auto):g}"
@@ -188,7 +183,7 @@ def totals(rep: ClassReport) -> list[str]:
     if rep.written_max:
         line = f"written answers: {_points(rep.written_max)}, graded by hand, not in the mean above"
         waiting = sum(r.status == "needs manual grading" for r in graded)
-        done = [r.written for r in graded if r.written is not None]
+        done = [r.manual_score for r in graded if r.manual_score is not None]
         if waiting:
             line += f"; {waiting} of {len(graded)} still to grade"
         elif done:
@@ -268,7 +263,7 @@ def failure_details(questions: list[Question]) -> list[str]:
 def question_table(rep: ClassReport, details: bool = True) -> str:
     """The per-question summary: totals, one row per test cell, and (``details``) the messages."""
     lines = [part for line in totals(rep) for part in report.wrap(line)]
-    not_graded = [r for r in rep.rows if r.score is None]
+    not_graded = [r for r in rep.rows if not r.graded]
     if not_graded:
         w = max(len(r.student) for r in not_graded)
         lines += ["Not graded (the reason is also in grades.csv):"]
@@ -317,7 +312,7 @@ def _pyplot():
 def plot_scores(rep: ClassReport, path: Path) -> Path:
     """Histogram of the autograded points of the graded submissions (written answers apart)."""
     plt = _pyplot()
-    graded = [r.auto_score or 0 for r in rep.graded]
+    graded = [r.auto_score for r in rep.graded]
     top = rep.auto_max or 1
     fig, ax = plt.subplots(figsize=(6.4, 4))
     bins = [x - 0.5 for x in range(int(top) + 2)] if top <= 40 else 20
@@ -388,7 +383,7 @@ def write_reports(course: grading.CourseDir, assignment: str, outcomes) -> dict[
     if any(q.failures for q in rep.questions):
         text += f"\nThe most common failure of each question, in full: {folder / 'summary.txt'}"
     return {
-        "grades": write_grades_csv(rep.rows, folder / "grades.csv"),
+        "grades": write_grades_csv(rep.rows, folder / "grades.csv", rep.auto_max + rep.written_max),
         "summary": folder / "summary.txt",
         "histogram": plot_scores(rep, folder / "score_histogram.png"),
         "pass_rate": plot_pass_rates(assignment, rep.questions, folder / "pass_rate.png"),

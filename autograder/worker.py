@@ -86,12 +86,16 @@ def load_config(reference: Reference):
 def converter_preprocessors(config) -> tuple[list, list, list]:
     """nbgrader's Autograde lists, as configured: (sanitize, execute, writer)."""
     from nbgrader.converters import Autograde
+    from traitlets.utils.importstring import import_item
+
+    def classes(items) -> list:  # the configuration names them by their import path
+        return [import_item(pp) if isinstance(pp, str) else pp for pp in items]
 
     converter = Autograde(config=config)
-    autograde = list(converter.autograde_preprocessors)
+    autograde = classes(converter.autograde_preprocessors)
     names = [pp.__name__ for pp in autograde]
     cut = names.index(FIRST_WRITER)
-    return list(converter.sanitize_preprocessors), autograde[:cut], autograde[cut:]
+    return classes(converter.sanitize_preprocessors), autograde[:cut], autograde[cut:]
 
 
 def exporter(config, preprocessors):
@@ -153,6 +157,7 @@ class _Timeout(Exception):
 def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     import nbformat
 
+    from autograder.execute import SESSION, GradingExecute, GradingSession
     from autograder.sandbox import Limits, Sandbox, SandboxKernelManager
 
     ref = task.reference
@@ -185,18 +190,29 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     sanitized.write_text(out, encoding="utf-8")
 
     exp = exporter(config, execute)
-    watchdog = _Watchdog(exp, task.timeout)
+    watchdog = _Watchdog(task.timeout)
     data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
     limits = Limits(cpu_seconds=int(task.timeout) + 30)
     box = Sandbox(data, ref.assignment, limits, fresh_kernel=task.fresh_kernel)
     # Test cells run in the judge (autograder.judge), in this process; the kernel only answers calls.
-    judged = _judge_test_cells(watchdog.execute, ref, tmp, box, watchdog)
-    deaths = _survive_kernel_death(watchdog.execute, watchdog)
-    _cap_live_outputs(watchdog.execute)
-    # The kernel runs in a sandbox (autograder.sandbox): another user, a private folder holding only
-    # the data files (never the notebook with its hidden tests), limits, a fixed environment.
-    watchdog.execute.kernel_manager_class = SandboxKernelManager
-    res = resources(ref, task.student, db_url)
+    judged, judge_cells = _judge_test_cells(ref, tmp, box, watchdog)
+    deaths, survive = _survive_kernel_death(watchdog)
+    # What the configured Execute (autograder.execute.GradingExecute) adds for this run: the kernel in a
+    # sandbox (autograder.sandbox: another user, a private folder holding only the data files, never the
+    # notebook with its hidden tests, limits, a fixed environment), the watchdog, the judge, the kernel's
+    # death survived, the output caps.
+    session = GradingSession(
+        kernel_manager_class=SandboxKernelManager,
+        cell_wrappers=[watchdog.wrap, judge_cells, survive],
+        output_wrapper=_cap_live_outputs,
+        on_start=watchdog.attach,
+    )
+    if not any(issubclass(pp, GradingExecute) for pp in execute):
+        raise RuntimeError(
+            "the nbgrader configuration's Autograde.autograde_preprocessors has no "
+            "autograder.execute.GradingExecute: the course's grading needs it in place of nbgrader's Execute"
+        )
+    res = {**resources(ref, task.student, db_url), SESSION: session}
     try:
         nb = nbformat.read(str(sanitized), as_version=4)
         with box, watchdog:
@@ -245,14 +261,11 @@ class _Watchdog:
     nbgrader's own Execute.timeout (wall clock) becomes the cell's backstop.
     """
 
-    def __init__(self, exp, seconds: float):
-        self.execute = next(p for p in exp._preprocessors if type(p).__name__ == "Execute")
+    def __init__(self, seconds: float):
+        self.execute = None  # the Execute preprocessor, once it starts (attach)
         self.seconds = seconds
-        self.cell_seconds = self.execute.timeout  # CPU seconds a cell may use (None: no limit)
-        self.cell_wall = int(self.cell_seconds * WALL_FACTOR_CELL) if self.cell_seconds else None
-        if self.cell_wall:
-            # (a function: nbconvert re-reads Execute.timeout from the configuration when it starts)
-            self.execute.timeout_func = lambda cell: self.cell_wall
+        self.cell_seconds = None  # CPU seconds a cell may use (None: no limit): Execute.timeout
+        self.cell_wall = None
         self.fired = False
         self.end: float | None = None
         self.stopped: set[int] = set()  # cells whose kernel was killed because they ignored the interrupt
@@ -260,7 +273,18 @@ class _Watchdog:
         self._cell: tuple[int, float, float, str] | None = None  # index, CPU and wall time at start, grade id
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
-        run = self.execute.preprocess_cell
+
+    def attach(self, execute) -> None:
+        """The Execute preprocessor starts: its cell limit becomes the watchdog's."""
+        self.execute = execute
+        self.cell_seconds = execute.timeout
+        self.cell_wall = int(self.cell_seconds * WALL_FACTOR_CELL) if self.cell_seconds else None
+        if self.cell_wall:
+            # (a function: nbconvert re-reads Execute.timeout from the configuration when it starts)
+            execute.timeout_func = lambda cell: self.cell_wall
+
+    def wrap(self, execute, run):
+        """``run`` (a cell's execution) with the cell's CPU time watched."""
 
         def preprocess_cell(cell, resources, index):
             gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
@@ -270,7 +294,7 @@ class _Watchdog:
             finally:
                 self._cell = None
 
-        self.execute.preprocess_cell = preprocess_cell
+        return preprocess_cell
 
     def _pgid(self) -> int | None:
         km = getattr(self.execute, "km", None)
@@ -343,11 +367,11 @@ DROPPED = "[... more outputs dropped by the grader: {what} ...]\n"
 TRUNCATED = "\n[... output truncated by the grader: {n} more bytes ...]\n"
 
 
-def _cap_live_outputs(execute) -> None:
-    """Drop outputs over the caps as nbclient receives them (the grader's memory and time stay bounded)."""
+def _cap_live_outputs(execute, run):
+    """``run`` (nbclient's output handler) dropping outputs over the caps as they arrive (the grader's memory
+    and time stay bounded)."""
     import nbformat
 
-    run = execute.output
     rich = [0]
 
     def output(outs, msg, display_id, cell_index):
@@ -377,7 +401,7 @@ def _cap_live_outputs(execute) -> None:
                 outs.append(nbformat.v4.new_output("stream", name="stdout", text=DROPPED.format(what=what)))
         return None
 
-    execute.output = output
+    return output
 
 
 def cap_output_bytes(notebook_json: str, budget: int = MAX_CELL_OUTPUT_BYTES, rich: bool = True) -> str:
@@ -445,8 +469,9 @@ class _Judged:
     notes: list[str] = field(default_factory=list)
 
 
-def _judge_test_cells(execute, ref: Reference, tmp: Path, box, watchdog=None) -> _Judged:
-    """Route every test cell of the reference to the judge (autograder.judge); other cells to the kernel."""
+def _judge_test_cells(ref: Reference, tmp: Path, box, watchdog=None):
+    """(notes, wrap): ``wrap(execute, run)`` routes every test cell of the reference to the judge
+    (autograder.judge), other cells to the kernel (``run``)."""
     from autograder.judge import SCRIPT, Judge, judged_cell
 
     state = _Judged()
@@ -461,28 +486,29 @@ def _judge_test_cells(execute, ref: Reference, tmp: Path, box, watchdog=None) ->
     else:
         workdir.mkdir()
     judge = Judge(script, workdir)
-    run = execute.preprocess_cell
 
-    def kernel_pid():
-        process = getattr(getattr(getattr(execute, "km", None), "provisioner", None), "process", None)
-        return getattr(process, "pid", None)
+    def wrap(execute, run):
+        def kernel_pid():
+            process = getattr(getattr(getattr(execute, "km", None), "provisioner", None), "process", None)
+            return getattr(process, "pid", None)
 
-    def preprocess_cell(cell, resources, index):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id")
-        if gid in judge.tests and meta.get("grade") and not meta.get("solution"):
-            cell.cell_type = "code"
-            # the judge's socket lives in root's folder, never in one the student's code can change
-            wall = watchdog.cell_wall if watchdog is not None else execute.timeout
-            ends = [time.monotonic() + wall] if wall else []
-            if watchdog is not None and watchdog.end is not None:
-                ends.append(watchdog.end)  # the test's time counts in the submission's
-            deadline = min(ends) if ends else None
-            return judged_cell(execute, judge, run, cell, resources, index, box.judge_dir, kernel_pid, deadline)
-        return run(cell, resources, index)
+        def preprocess_cell(cell, resources, index):
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if gid in judge.tests and meta.get("grade") and not meta.get("solution"):
+                cell.cell_type = "code"
+                # the judge's socket lives in root's folder, never in one the student's code can change
+                wall = watchdog.cell_wall if watchdog is not None else execute.timeout
+                ends = [time.monotonic() + wall] if wall else []
+                if watchdog is not None and watchdog.end is not None:
+                    ends.append(watchdog.end)  # the test's time counts in the submission's
+                deadline = min(ends) if ends else None
+                return judged_cell(execute, judge, run, cell, resources, index, box.judge_dir, kernel_pid, deadline)
+            return run(cell, resources, index)
 
-    execute.preprocess_cell = preprocess_cell
-    return state
+        return preprocess_cell
+
+    return state, wrap
 
 
 def _duplicates(task: Task) -> list[str]:
@@ -503,42 +529,46 @@ def _duplicates(task: Task) -> list[str]:
     ]
 
 
-def _survive_kernel_death(execute, watchdog=None) -> list[str]:
-    """When the kernel dies at cell k (os._exit, a segfault, out of memory), keep cells 1..k-1.
+NOT_RUN = "later cells were not run"
+
+
+def _survive_kernel_death(watchdog=None):
+    """(notes, wrap): when the kernel dies at cell k (os._exit, a segfault, out of memory), keep cells 1..k-1.
 
     Cell k and every later code cell get an error output ("kernel died at cell k"), so each later
-    test cell scores 0 (never full marks for not having run). Returns the list the note goes to.
+    test cell scores 0 (never full marks for not having run). ``notes`` is the list the note goes to.
     """
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     notes: list[str] = []
-    run = execute.preprocess_cell
     died: list[str] = []
 
-    def preprocess_cell(cell, resources, index):
-        if died:
-            if cell.cell_type == "code":
-                cell.outputs = [_error_output("KernelDied", f"not run: the {died[0]}")]
-            return cell, resources
-        try:
-            return run(cell, resources, index)
-        except (DeadKernelError, CellTimeoutError) as exc:
-            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            where = f"cell {index + 1}" + (f" ({gid})" if gid else "")
-            if isinstance(exc, CellTimeoutError) or (watchdog is not None and index in watchdog.stopped):
-                # the kernel ignored the interrupt at the cell's time limit: stop it
-                _kill_kernel(execute)
-                died.append(f"kernel stopped at {where}")
-                what = "the cell ran past the per-cell time limit and ignored the interrupt; later cells were not run"
-            else:
-                died.append(f"kernel died at {where}")
-                what = "Python crashed or was killed (os._exit, a segfault, out of memory); later cells were not run"
-            cell.outputs.append(_error_output("KernelDied", f"{died[0]}: {what}"))
-            notes.append(f"{died[0]}: {what} and score 0")
-            return cell, resources
+    def wrap(execute, run):
+        def preprocess_cell(cell, resources, index):
+            if died:
+                if cell.cell_type == "code":
+                    cell.outputs = [_error_output("KernelDied", f"not run: the {died[0]}")]
+                return cell, resources
+            try:
+                return run(cell, resources, index)
+            except (DeadKernelError, CellTimeoutError) as exc:
+                gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                where = f"cell {index + 1}" + (f" ({gid})" if gid else "")
+                if isinstance(exc, CellTimeoutError) or (watchdog is not None and index in watchdog.stopped):
+                    # the kernel ignored the interrupt at the cell's time limit: stop it
+                    _kill_kernel(execute)
+                    died.append(f"kernel stopped at {where}")
+                    what = "the cell ran past the per-cell time limit and ignored the interrupt; " + NOT_RUN
+                else:
+                    died.append(f"kernel died at {where}")
+                    what = "Python crashed or was killed (os._exit, a segfault, out of memory); " + NOT_RUN
+                cell.outputs.append(_error_output("KernelDied", f"{died[0]}: {what}"))
+                notes.append(f"{died[0]}: {what} and score 0")
+                return cell, resources
 
-    execute.preprocess_cell = preprocess_cell
-    return notes
+        return preprocess_cell
+
+    return notes, wrap
 
 
 def _kill_kernel(execute) -> None:

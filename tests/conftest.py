@@ -66,7 +66,7 @@ class GradedTopic:
     def stock(self) -> dict:
         """{student: SubmissionResult} of stock ``nbgrader autograde``, one notebook at a time (the oracle)."""
         if self._stock is None:
-            stock = CourseDir(self.workdir / "stock", nbharness.ROOT)
+            stock = nbharness.stock_course_dir(self.workdir / "stock", nbharness.ROOT)
             stock.generate(self.assignment)
             self._stock = {}
             for student, path in self.notebooks.items():

@@ -236,3 +236,21 @@ def run_test_cells_judged(assignment: str, ns: dict, cells, seconds: float = 60)
                 error = AssertionError(f"{verdict.error[0]}: {verdict.error[1]}")
             outcomes.append(CellOutcome(gid, error))
     return outcomes
+
+
+# The oracle: nbgrader's own autograde steps (with its Execute), not the course's configured GradingExecute.
+STOCK_AUTOGRADE = (
+    "\n# the oracle: nbgrader's own autograde steps\n"
+    "from nbgrader.converters import Autograde as _Autograde\n"
+    "c.Autograde.autograde_preprocessors = _Autograde.class_traits()[\"autograde_preprocessors\"].default()\n"
+)
+
+
+def stock_course_dir(path, repo):
+    """An nbgrader course directory with the course's configuration, but nbgrader's own Execute."""
+    from autograder.grading import CourseDir
+
+    cd = CourseDir(path, repo)
+    with open(cd.path / "nbgrader_config.py", "a") as f:
+        f.write(STOCK_AUTOGRADE)
+    return cd

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+import nbharness
 import pytest
 
 from autograder import authoring as A
@@ -145,7 +146,7 @@ def klass(course):
 @pytest.fixture(scope="module")
 def stock(course):
     """The gradable hand-ins graded one at a time with stock nbgrader autograde (same config)."""
-    cd = grading.CourseDir(course["tmp"].mktemp("stock") / "course", course["root"])
+    cd = nbharness.stock_course_dir(course["tmp"].mktemp("stock") / "course", course["root"])
     cd.generate(TOPIC)
     for student in GRADABLE:
         cd.submit(student, TOPIC, course["class"] / student / NB)

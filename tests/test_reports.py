@@ -191,7 +191,7 @@ def test_feedback_template_is_nbgraders_but_for_the_contents():
 
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     theirs = (formgrader / "templates" / "feedback" / "index.html.j2").read_text()
-    ours = (REPO / "course" / "templates" / "feedback" / "index.html.j2").read_text()
+    ours = (REPO / "autograder" / "templates" / "feedback" / "index.html.j2").read_text()
     ours = ours[ours.index("-#}\n") + 4 :]  # after our header comment
     a, b = theirs.splitlines(), ours.splitlines()
     toc = (a.index('        <div id="toc">'), a.index("          </ol>"))

@@ -188,3 +188,20 @@ def test_a_zygote_that_cannot_start_means_fresh_kernels(monkeypatch, capsys):
     monkeypatch.undo()
     outputs, _ = _run("import sys; print('torch' in sys.modules)", fresh=False)
     assert outputs[0]["text"] == "True\n"  # forked: preloaded
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_the_kernel_starts_through_the_sandbox_provisioner(fresh):
+    """jupyter_client's extension point (a kernel provisioner, named in the kernel spec), not an override of
+    the kernel manager's private launch methods: forked from the zygote or fresh, the provisioner starts it."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(os.getpid())")])
+    seen = []
+    with sandbox.Sandbox({}, "work", fresh_kernel=fresh) as box:
+        client = NotebookClient(nb, timeout=60, kernel_name="python3",
+                                kernel_manager_class=sandbox.SandboxKernelManager,
+                                resources={"metadata": {"path": str(box.cwd)}})
+        client.on_cell_executed = lambda **kw: seen.append((type(client.km.provisioner), client.km.provisioner.pid))
+        client.execute()
+        assert box.pgids == [seen[0][1]], "the sandbox ends the kernel's process group"
+    assert seen[0][0] is sandbox.SandboxProvisioner
+    assert "_async_launch_kernel" not in vars(sandbox.SandboxKernelManager)
