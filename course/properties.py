@@ -258,7 +258,7 @@ def check_against_reference(
     state: dict = {}
     recorded: list = []
 
-    def verdict(call_args, expected) -> None:
+    def judge(call_args, expected) -> None:
         got = call_answer(name, answer, call_args, guard=guard, may_alias=may_alias, mutates=mutates)
         if compare is not None:
             compare(got, expected)
@@ -272,7 +272,7 @@ def check_against_reference(
         try:
             for call_args in _REPLAY[key]:
                 shown = snapshot(call_args)
-                verdict(snapshot(call_args), reference(*snapshot(call_args)))
+                judge(snapshot(call_args), reference(*snapshot(call_args)))
             return
         except Exception as exc:  # noqa: BLE001 - whatever failed, Hypothesis finds it again and shrinks it
             if os.environ.get("COURSE_PROPERTY_FAST_FAIL"):  # mutation runs need the verdict, not the simplest input
@@ -287,7 +287,7 @@ def check_against_reference(
         shown = snapshot(call_args)
         recorded.append(shown)
         try:
-            verdict(call_args, expected)
+            judge(call_args, expected)
         except Exception as exc:
             state["failure"] = (shown, exc)
             raise _Failure() from None

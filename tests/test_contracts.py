@@ -297,3 +297,23 @@ def test_bits_returned_as_floats_fail_unless_the_inputs_were_integer_arrays():
     # relu of an integer array: the reference keeps the integers, a float answer is as right
     ints = st.tuples(values(st.tuples(dims(), dims()), -10, 10).map(lambda a: np.round(a).astype(np.int64)))
     check_against_reference("relu", lambda x: np.where(x > 0, x, 0.0), lambda x: np.maximum(x, 0), ints)
+
+
+def test_the_hidden_tests_draw_the_inputs_they_always_drew():
+    """A tripwire. Hypothesis derandomizes from the source text of check_against_reference's inner test
+    function, so editing that function (renaming a local, even) changes what every hidden test draws, and
+    mutants caught by the old draws may pass the new ones (it happened: two catalog mutants and one
+    automatic mutant survived a rename). If this fails after such an edit, run `make mutate` and the
+    mutant tests before updating the expected draws below."""
+    import hypothesis.strategies as st
+
+    from course.properties import check_against_reference, dims, floats
+
+    seen = []
+
+    def f(x, n):
+        seen.append((round(float(x), 6), int(n)))
+        return float(x) * n
+
+    check_against_reference("draw_probe", f, f, st.tuples(floats(), dims()), max_examples=12)
+    assert seen[::2][:8] == [(0.0, 1), (0.0, 1), (0.0, 2), (3.0, 5), (-3.0, 5), (-3.0, 2), (-2.0, 3), (1.0, 4)]
