@@ -221,7 +221,11 @@ def collect_zip(path: Path, notebook: str, config=None) -> Collected:
         try:
             app.init_plugins()
             app.extract_archive_files()
-            extracted = Path(app._format_collect_path(app.extracted_directory))  # downloaded/<a>/extracted
+            # downloaded/<a>/extracted, from ZipCollectApp's own (public) traits
+            layout = app.collect_directory_structure.format(
+                downloaded=app.downloaded_directory, assignment_id=assignment, collect_step=app.extracted_directory
+            )
+            extracted = Path(app.coursedir.root) / layout
             plan.read(extracted / path.stem if (extracted / path.stem).is_dir() else extracted)
             app.process_extracted_files()
         except SystemExit:  # nbgrader's apps exit on an error they logged

@@ -9,7 +9,6 @@ and the written answers each have their own maximum.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import json
 import os
@@ -17,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_autograde import answered  # the released notebook with some answers replaced
 
 from autograder import authoring as A
 from autograder import grading, summary
@@ -55,16 +55,6 @@ def reports_course(root: Path) -> Path:
     ]
     A.write_notebook(cells, root / "source" / TOPIC / NB, "reports")
     return root
-
-
-def answered(release: dict, **answers: str) -> dict:
-    """The released notebook with the named answer cells replaced."""
-    nb = copy.deepcopy(release)
-    for cell in nb["cells"]:
-        gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if gid in answers:
-            cell["source"] = answers[gid]
-    return nb
 
 
 RIGHT = {"double": "def double(x):\n    return 2 * x", "halve": "def halve(x):\n    return x / 2"}
