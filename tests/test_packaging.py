@@ -154,3 +154,22 @@ def test_xdist_groups_take_effect(request):
     assert request.node.nodeid.endswith("@test_packaging.py"), (
         f"{request.node.nodeid!r} carries no xdist group: check the pytest pin in pyproject.toml"
     )
+
+
+def test_the_grader_does_not_build_jsonschemas_iri_grammar_and_still_validates_notebooks():
+    """rfc3987_syntax builds a grammar at import (seconds): the grading processes skip it (autograder/__init__),
+    and nbformat still validates, and still rejects a broken notebook."""
+    code = (
+        "import autograder, sys, nbformat\n"
+        "nb = nbformat.read('release/01_linear_regression/01_linear_regression.ipynb', as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "    print('accepted a broken notebook')\n"
+        "except nbformat.ValidationError:\n"
+        "    print('rejected')\n"
+        "print('grammar built:', sys.modules.get('rfc3987_syntax') is not None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "rejected" in out.stdout and "grammar built: False" in out.stdout, out.stdout + out.stderr
