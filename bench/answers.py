@@ -5,6 +5,8 @@ Times, on one finished notebook (the reference of TOPIC, saved as a learner's co
 * ``course --help`` and a usage error (lazy imports);
 * ``course grade NOTEBOOK``: the first grading of a topic (the learner's grading folder is made:
   the assignment generated, the reference bundle built) and the next ones (reused);
+* Check my work (``course.selfcheck.check_my_work``, as the notebook's last cell calls it) and Validate
+  (``autograder.validate.validate_with_engine``, what the lab's Validate button runs);
 * ``course progress`` of a workspace holding the notebook: graded, then again with nothing saved since
   (the cached result);
 * before (the stock path every learner command used until issue 19): a throwaway nbgrader course
@@ -26,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = [str(Path(sys.executable).parent / "course")]
+PY = sys.executable
 
 STOCK = """
 import sys, tempfile
@@ -39,9 +42,9 @@ with tempfile.TemporaryDirectory(prefix="course-stock-") as tmp:
 """
 
 
-def timed(argv: list[str], env: dict, ok=(0,)) -> float:
+def timed(argv: list[str], env: dict, ok=(0,), cwd=None) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True)
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=cwd)
     seconds = time.perf_counter() - start
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -67,6 +70,11 @@ def main() -> int:
             ("course grade: first of the topic", timed([*COURSE, "grade", str(mine)], env)),
             ("course grade: again", timed([*COURSE, "grade", str(mine)], env)),
         ]
+        check = f"from course.selfcheck import check_my_work; check_my_work({topic!r})"
+        rows.append(("Check my work (the notebook's last cell)", timed([PY, "-c", check], env, cwd=mine.parent)))
+        validate = "from pathlib import Path; from autograder.validate import validate_with_engine as v; "
+        validate += f"v(Path({str(mine)!r}))"
+        rows.append(("Validate (the lab's handler)", timed([PY, "-c", validate], env)))
         progress = [*COURSE, "progress", "--workspace", str(workspace), topic]
         rows.append(("course progress: one started notebook", timed(progress, env)))
         rows.append(("course progress: nothing saved since", timed(progress, env)))
