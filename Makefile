@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup lint bench mutate seeds oracle clean-venv
+.PHONY: demo test setup lint bench suite-times mutate seeds oracle clean-venv
 
 demo: $(STAMP)
 	$(VENV)/bin/course demo
@@ -20,8 +20,8 @@ COURSE_MUTATION_SAMPLE ?= 8
 COURSE_SEEDS ?= 2
 export COURSE_MUTATION_SAMPLE COURSE_SEEDS
 test: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup -m "not serial" $(PYTEST_ARGS)
-	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: PYTEST_ARGS selected no serial test
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -m "not serial" --junitxml=test-artifacts/junit-parallel.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -m serial --junitxml=test-artifacts/junit-serial.xml $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no serial test selected
 
 setup: $(STAMP)
 
@@ -50,6 +50,10 @@ oracle: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/notebooks.py
+
+# Where the last `make test` spent its time, per test file (from test-artifacts/junit-*.xml).
+suite-times:
+	$(PY) bench/suite.py
 
 clean-venv:
 	rm -rf $(VENV)
