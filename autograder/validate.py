@@ -20,7 +20,8 @@ and ``course autograde`` do) and reports:
   with nbgrader's own metadata helpers), before anything runs.
 
 Anything else (another notebook, a class copy without the hidden tests) goes to nbgrader's own
-Validator unchanged. Grading runs in a worker thread, so the lab stays responsive meanwhile.
+Validator, whose answer is only condensed: the unanswered questions' tracebacks become one block.
+Grading runs in a worker thread, so the lab stays responsive meanwhile.
 """
 
 from __future__ import annotations
@@ -94,6 +95,27 @@ def validation_result(result: grading.SubmissionResult, labels: dict[str, str]) 
     return {"failed": wrong}
 
 
+def condensed(answer: dict) -> dict:
+    """nbgrader's own Validate answer (no hidden tests here), with every failure that is only an unanswered
+    question (its traceback ends in NotImplementedError) folded into one block at the end, without tracebacks."""
+    value = answer.get("value")
+    if not answer.get("success") or not isinstance(value, dict) or not value.get("failed"):
+        return answer
+    def unanswered(failure: dict) -> bool:
+        lines = str(failure.get("raw_error", "")).strip().splitlines()
+        return bool(lines) and "NotImplementedError" in lines[-1]
+
+    blank = [f for f in value["failed"] if unanswered(f)]
+    if not blank:
+        return answer
+    wrong = [f for f in value["failed"] if f not in blank]
+    text = (f"{len(blank)} test cell" + (" waits" if len(blank) == 1 else "s wait") + " for answers that still raise "
+            "NotImplementedError. Write each answer in place of the raise, save (Ctrl+S), Validate again.")
+    firsts = [f["source"].strip().splitlines()[0][:80] for f in blank]
+    wrong.append(_block("Not attempted yet (the first line of each test cell):\n" + "\n".join(firsts), text))
+    return {**answer, "value": {**value, "failed": wrong}}
+
+
 def validate_with_engine(path: Path) -> dict | None:
     """Validate's answer from the grading engine, or None where the engine does not apply."""
     topic = path.stem
@@ -124,7 +146,7 @@ class EngineValidateHandler(ValidateAssignmentHandler):
         except Exception as exc:  # the dialog must say something, never hang
             self.log.exception("course validate")
             return {"success": False, "value": f"{type(exc).__name__}: {exc}"}
-        return super().validate_notebook(path) if answer is None else answer
+        return condensed(super().validate_notebook(path)) if answer is None else answer
 
     @web.authenticated
     async def post(self):

@@ -131,8 +131,8 @@ def test_course_lab_command_serves_the_workspace(selfstudy_root, tmp_path):
         status, page = get("/lab")
         assert status == 200 and "@jupyter/nbgrader:formgrader" in page  # listed in the page's disabledExtensions
 
-        def validate():
-            body = json.dumps({"path": f"{TOPIC}/{TOPIC}.ipynb"}).encode()
+        def validate(path=f"{TOPIC}/{TOPIC}.ipynb"):
+            body = json.dumps({"path": path}).encode()
             req = urllib.request.Request(f"http://127.0.0.1:{port}/assignments/validate?token={token}", data=body,
                                          method="POST", headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(req, timeout=300) as r:
@@ -150,6 +150,13 @@ def test_course_lab_command_serves_the_workspace(selfstudy_root, tmp_path):
         notebook.write_text(text.replace(json.dumps(stub)[1:-1], "    return 2 * x if x > 0 else x\\n"))
         (wrong,) = validate()["value"]["failed"]  # right on the visible test, wrong on the hidden one
         assert "double(-7.5)" in wrong["raw_error"] and "0/2" in wrong["source"], wrong
+        # a notebook that is no course topic: nbgrader's own Validator answers
+        (workspace / "scratch.ipynb").write_text(json.dumps({
+            "cells": [{"cell_type": "code", "execution_count": None, "id": "a1", "metadata": {}, "outputs": [],
+                       "source": "x = 1"}],
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}))
+        assert validate("scratch.ipynb") == {"success": True, "value": {}}
     finally:
         proc.terminate()
         try:

@@ -67,3 +67,19 @@ def test_a_notebook_that_is_no_course_topic_goes_to_nbgraders_validator(tmp_path
     other = tmp_path / "scratch.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), str(other))
     assert validate.validate_with_engine(other) is None
+
+
+def test_nbgraders_own_answer_is_condensed_where_there_are_no_hidden_tests():
+    tb = "Traceback (most recent call last):\n  File ...\n\x1b[0;31mNotImplementedError\x1b[0m: "
+    stock = {"success": True, "value": {"failed": [
+        {"source": "check_close('f(1)', f(1), 2)\nmore", "error": "x", "raw_error": tb},
+        {"source": "check_close('g(1)', g(1), 3)", "error": "AssertionError: g(1)", "raw_error": "AssertionError: g"},
+        {"source": "check_close('h(1)', h(1), 4)", "error": "x", "raw_error": tb},
+    ]}}
+    failed = validate.condensed(stock)["value"]["failed"]
+    assert [f["source"] for f in failed[:1]] == ["check_close('g(1)', g(1), 3)"], "answered wrong: kept as it was"
+    assert failed[1]["source"].splitlines()[1:] == ["check_close('f(1)', f(1), 2)", "check_close('h(1)', h(1), 4)"]
+    assert "2 test cells wait" in failed[1]["raw_error"] and "Traceback" not in failed[1]["raw_error"]
+    for unchanged in ({"success": True, "value": {}}, {"success": False, "value": "boom"},
+                      {"success": True, "value": {"changed": [{"source": "x"}]}}):
+        assert validate.condensed(unchanged) == unchanged
