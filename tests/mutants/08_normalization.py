@@ -28,8 +28,16 @@ def l2_penalty(w, lam):
     w *= lam
     return value, w
 """,
+        "an int gradient for an int w and an int lam (red team)": """
+def l2_penalty(w, lam):
+    return 0.5 * lam * float(np.sum(np.square(w))), lam * np.asarray(w)
+""",
     },
     "l1_penalty": {
+        "an int subgradient for an int w and an int lam (red team)": """
+def l1_penalty(w, lam):
+    return lam * float(np.sum(np.abs(w))), lam * np.sign(w)
+""",
         "lam * w / |w| (0/0 = NaN at w = 0)": """
 def l1_penalty(w, lam):
     with np.errstate(invalid="ignore"):
