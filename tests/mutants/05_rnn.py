@@ -719,6 +719,19 @@ def sequence_log_prob(seq, log_p0, log_P):
 """,
     },
     "beam_search": {
+        "sequences as lists, not tuples (red team)": """
+def beam_search(log_p0, log_P, length, beam_width):
+    beam = [([], 0.0)]
+    for t in range(length):
+        candidates = []
+        for seq, score in beam:
+            log_next = log_p0 if t == 0 else log_P[seq[-1]]
+            for token, lp in enumerate(log_next):
+                candidates.append((seq + [token], score + float(lp)))
+        candidates.sort(key=lambda pair: pair[1], reverse=True)
+        beam = candidates[:beam_width]
+    return beam
+""",
         "greedy whatever the beam width": """
 def beam_search(log_p0, log_P, length, beam_width):
     seq, score = (), 0.0
