@@ -427,6 +427,24 @@ def in_folder(path):
             pass
 
 
+def fixture_imports(script: dict) -> list[str]:
+    """The modules the script's set-up (fixture) cells import, in order, each once."""
+    names: list[str] = []
+    for cell in script["cells"]:
+        if cell["kind"] != "fixture":
+            continue
+        try:
+            tree = ast.parse(cell["source"])
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return list(dict.fromkeys(names))
+
+
 class Judge:
     """The trusted namespace of one submission's test cells."""
 
@@ -438,6 +456,25 @@ class Judge:
         self._session: Session | None = None
         self.kernel_note = ""
         self.deadline: float | None = None  # time.monotonic() by which the running test must be over
+
+    def preimport(self) -> threading.Thread:
+        """Import what the instructor's set-up cells import (NumPy, PyTorch, Hypothesis, the course's checks), in
+        a background thread, while the student's kernel starts and runs the notebook: the first test then does
+        not wait seconds for the imports (they are the instructor's modules, never the student's code)."""
+        modules = fixture_imports(self.script)
+
+        def run():
+            import importlib
+
+            for name in modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - the set-up cell reports it when it runs
+                    pass
+
+        thread = threading.Thread(target=run, name="judge-preimport", daemon=True)
+        thread.start()
+        return thread
 
     def time_left(self) -> float | None:
         return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())

@@ -486,6 +486,7 @@ def _judge_test_cells(ref: Reference, tmp: Path, box, watchdog=None):
     else:
         workdir.mkdir()
     judge = Judge(script, workdir)
+    judge.preimport()  # while the kernel starts and runs the notebook
 
     def wrap(execute, run):
         def kernel_pid():

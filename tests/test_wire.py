@@ -377,3 +377,21 @@ def test_a_students_traceback_names_the_cell_not_the_kernels_temporary_file():
         namespace["f"]()
     text = probe._error(info.value)["traceback"]
     assert 'File "<your notebook cell>", line 2, in f' in text and "ipykernel_4242" not in text, text
+
+
+def test_the_judge_imports_the_set_up_cells_modules_ahead_and_only_those():
+    from autograder.judge import Judge, fixture_imports
+
+    script = {"cells": [
+        {"kind": "fixture", "grade_id": "a", "source": "import numpy as np\nfrom course.checks import check_close"},
+        {"kind": "answer", "grade_id": "b", "source": "import json\ndef f(x):\n    return x"},
+        {"kind": "fixture", "grade_id": "c", "source": "from . import nothing\nimport numpy\nimport colorsys as c"},
+        {"kind": "fixture", "grade_id": "d", "source": "def broken(:"},
+        {"kind": "test", "grade_id": "e", "source": "import wave"},
+    ]}
+    assert fixture_imports(script) == ["numpy", "course.checks", "colorsys"]  # answers' and tests' never
+    import sys
+
+    sys.modules.pop("colorsys", None)
+    Judge(script, ".").preimport().join(30)
+    assert "colorsys" in sys.modules
