@@ -20,13 +20,16 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import contextvars
 import io
 import json
 import os
+import queue
 import random
 import secrets
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -445,6 +448,62 @@ def fixture_imports(script: dict) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+class JudgeThread:
+    """The thread that runs one submission's tests, one after another.
+
+    One thread for all of them, not one per test: Hypothesis keeps a random generator per thread, and
+    setting it up in a new thread runs a full ``gc.collect()`` (``hypothesis.register_random``), about
+    0.2 s in a grader that has PyTorch loaded, so a thread per test cost 3-4 s per notebook. A test that
+    is abandoned (it runs past its time) keeps its thread; the next test gets a new one. An idle thread
+    ends after ``IDLE`` seconds.
+    """
+
+    IDLE = 30.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._jobs: queue.SimpleQueue | None = None  # the serving thread's queue; None when no thread serves
+        self._last: threading.Event | None = None
+
+    def run(self, fn) -> threading.Event:
+        """Run ``fn()`` in the thread; the event is set when it has returned (or raised)."""
+        done = threading.Event()
+        with self._lock:
+            if self._jobs is None or (self._last is not None and not self._last.is_set()):
+                self._jobs = queue.SimpleQueue()
+                threading.Thread(target=self._loop, args=(self._jobs,), name="judge-tests", daemon=True).start()
+            self._last = done
+            self._jobs.put((fn, done))
+        return done
+
+    def _loop(self, jobs: queue.SimpleQueue) -> None:
+        while True:
+            try:
+                fn, done = jobs.get(timeout=self.IDLE)
+            except queue.Empty:
+                with self._lock:
+                    if jobs is not self._jobs:
+                        return  # abandoned: the next tests went to a new thread
+                    if jobs.empty():
+                        self._jobs = None
+                        return
+                continue
+            try:
+                _fresh_thread_state()
+                contextvars.Context().run(fn)  # each test starts from an empty context, as in a thread of its own
+            except BaseException:  # noqa: BLE001 - fn reports its own outcome; the thread serves the next test
+                pass
+            finally:
+                done.set()
+
+
+def _fresh_thread_state() -> None:
+    """What a test may leave behind in its thread and a new thread would not have: PyTorch's grad mode."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_grad_enabled(True)
+
+
 class Judge:
     """The trusted namespace of one submission's test cells."""
 
@@ -454,6 +513,7 @@ class Judge:
         self.position = 0  # cells of the script run so far (fixtures and tests)
         self.tests = {c["grade_id"]: i for i, c in enumerate(script["cells"]) if c["kind"] == "test"}
         self._session: Session | None = None
+        self.test_thread = JudgeThread()
         self.kernel_note = ""
         self.deadline: float | None = None  # time.monotonic() by which the running test must be over
 
@@ -666,11 +726,10 @@ def judged_cell(
                 except OSError:
                     pass
 
-    thread = threading.Thread(target=judge_side, daemon=True)
     dog = threading.Thread(target=watchdog, daemon=True)
     judge.kernel_note = ""
     judge.deadline = deadline
-    thread.start()
+    judged = judge.test_thread.run(judge_side)
     dog.start()
     error = None
     try:
@@ -694,8 +753,8 @@ def judged_cell(
         for sock in conn_box:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()) + GRACE)
-        if thread.is_alive():  # the test itself runs on past its time (a callback of the test with a huge
+        judged.wait(None if deadline is None else max(0.0, deadline - time.monotonic()) + GRACE)
+        if not judged.is_set():  # the test itself runs on past its time (a callback of the test with a huge
             # argument): it is abandoned, its socket closed (its next call fails), and it fails
             verdict.clear()
             verdict.append(Verdict(error=("KernelGone", judge.late_message(), [f"KernelGone: {judge.late_message()}"])))

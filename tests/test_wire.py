@@ -395,3 +395,59 @@ def test_the_judge_imports_the_set_up_cells_modules_ahead_and_only_those():
     sys.modules.pop("colorsys", None)
     Judge(script, ".").preimport().join(30)
     assert "colorsys" in sys.modules
+
+
+def test_a_submissions_tests_share_one_thread_and_an_abandoned_test_keeps_its_own():
+    """Hypothesis sets up per-thread state with a full gc.collect(): a thread per test cost 3-4 s per notebook."""
+    from autograder.judge import JudgeThread
+
+    runner = JudgeThread()
+    seen: list[int] = []
+    assert runner.run(lambda: seen.append(threading.get_ident())).wait(10)
+    assert runner.run(lambda: seen.append(threading.get_ident())).wait(10)
+    assert len(seen) == 2 and seen[0] == seen[1]  # the second test ran in the first one's thread
+
+    release = threading.Event()
+    stuck = runner.run(lambda: (seen.append(threading.get_ident()), release.wait(30)))
+    assert not stuck.wait(0.2)  # a test that runs past its time: abandoned by the caller
+    after = runner.run(lambda: seen.append(threading.get_ident()))
+    assert after.wait(10), "the next test waited for the abandoned one"
+    assert seen[3] != seen[2]
+    release.set()
+    assert stuck.wait(10)
+
+    runner.run(lambda: 1 / 0).wait(10)  # a test that raises does not end the thread's service
+    assert runner.run(lambda: seen.append(threading.get_ident())).wait(10)
+    assert seen[4] == seen[3]
+
+
+def test_an_idle_test_thread_ends_and_the_next_test_gets_a_new_one(monkeypatch):
+    from autograder.judge import JudgeThread
+
+    monkeypatch.setattr(JudgeThread, "IDLE", 0.05)
+    runner = JudgeThread()
+    threads: list[threading.Thread] = []
+    assert runner.run(lambda: threads.append(threading.current_thread())).wait(10)
+    threads[0].join(5)
+    assert not threads[0].is_alive()
+    assert runner.run(lambda: threads.append(threading.current_thread())).wait(10)
+    assert threads[1] is not threads[0]
+
+
+def test_a_test_thread_starts_each_test_as_a_new_thread_would():
+    """A test that turned off autograd or changed NumPy's error state leaves nothing to the next test."""
+    from autograder.judge import JudgeThread
+
+    runner = JudgeThread()
+    seen = []
+
+    def careless():
+        torch.set_grad_enabled(False)
+        np.seterr(all="ignore")
+
+    def look():
+        seen.append((torch.is_grad_enabled(), np.geterr()["divide"]))
+
+    before = np.geterr()["divide"]
+    assert runner.run(careless).wait(10) and runner.run(look).wait(10)
+    assert seen == [(True, before)]
