@@ -1,15 +1,17 @@
 """The grader's wire between the judge (trusted) and a student's kernel (untrusted).
 
-Only data crosses: JSON text in length-prefixed frames on a Unix socket; never pickle, never
-``eval``. Both ends use this module (the kernel imports it from the course's environment).
+Only data crosses: JSON text in length-prefixed frames on a Unix socket, arrays' raw bytes after
+the text (see ``recv``); never pickle, never ``eval``. Both ends use this module (the kernel imports
+it from the course's environment).
 
 Values, as JSON: ``None``, bools, ints, floats (NaN and infinities as JSON's ``NaN``/``Infinity``),
 strings are themselves; everything else is a one-key object:
 
 * ``{"list": [...]}``, ``{"tuple": [...]}``, ``{"dict": [[key, value], ...]}``;
-* ``{"nd": [dtype, shape, base64]}``: a NumPy array of a plain numeric or bool dtype (its raw bytes,
-  so every bit of every float arrives); ``{"np": [dtype, value]}``: a NumPy scalar;
-* ``{"tensor": [dtype, shape, base64]}``: a dense CPU ``torch.Tensor``;
+* ``{"nd": [dtype, shape, data]}``: a NumPy array of a plain numeric or bool dtype (its raw bytes,
+  so every bit of every float arrives: in the frame's binary section, or as base64 text);
+* ``{"np": [dtype, value]}``: a NumPy scalar;
+* ``{"tensor": [dtype, shape, data]}``: a dense CPU ``torch.Tensor``;
 * ``{"gen": state}``: a ``numpy.random.Generator`` (its bit generator's state; the receiver's
   draws advance the sender's generator through the write-back of arguments);
 * ``{"fn": id}``: a callable of the sender, called back through the wire;
@@ -51,7 +53,21 @@ class WireError(Exception):
 
 # -- frames --------------------------------------------------------------------------------------
 def send(sock: socket.socket, message: dict) -> None:
-    data = json.dumps(message, separators=(",", ":")).encode()
+    """Send ``message``; the ``bytes`` in it (arrays' raw data) travel after the JSON, not inside it."""
+    buffers: list[bytes] = []
+    offset = 0
+
+    def binary(obj):
+        nonlocal offset
+        if not isinstance(obj, bytes):
+            raise TypeError(f"{type(obj).__name__} is not a wire value")
+        buffers.append(obj)
+        offset += len(obj)
+        return {"buf": [offset - len(obj), len(obj)]}
+
+    data = json.dumps(message, separators=(",", ":"), default=binary).encode()
+    if buffers:
+        data = b"".join([data, b"\0", *buffers])
     if len(data) > MAX_FRAME:
         raise WireError(f"message of {len(data)} bytes is over the {MAX_FRAME}-byte limit")
     sock.sendall(struct.pack(">I", len(data)) + data)
@@ -61,15 +77,36 @@ def recv(sock: socket.socket, limit: int = MAX_FRAME, max_items: int | None = No
     """The next message; ``EOFError`` when the other side has gone.
 
     limit: bytes of the frame (checked before it is read); max_items: JSON values it may hold
-    (counted on the raw bytes before parsing; an upper bound: separators inside strings count too)."""
+    (counted on the raw bytes before parsing; an upper bound: separators inside strings count too).
+
+    A frame is JSON text, then optionally a NUL byte and a binary section (which JSON text cannot
+    contain unescaped): ``{"buf": [offset, length]}`` in the text stands for those bytes of it. Binary
+    data never reaches the JSON parser, nor the count of values.
+    """
     size = struct.unpack(">I", _read(sock, 4))[0]
     if size > limit:
         raise WireError(f"message of {size} bytes is over the {limit}-byte limit")
     raw = _read(sock, size)
-    if max_items is not None and raw.count(b",") + raw.count(b"[") + raw.count(b"{") > max_items:
-        raise WireError(f"message of more than {max_items} values")
+    cut = raw.find(b"\0")
+    text, section = (raw, None) if cut < 0 else (raw[:cut], memoryview(raw)[cut + 1 :])
+    # every value costs at least one of the counted bytes, so a short text cannot hold too many
+    if max_items is not None and len(text) > max_items:
+        if text.count(b",") + text.count(b"[") + text.count(b"{") > max_items:
+            raise WireError(f"message of more than {max_items} values")
+
+    def binary(obj: dict):
+        if section is None or len(obj) != 1 or "buf" not in obj:
+            return obj
+        span = obj["buf"]
+        if not (isinstance(span, list) and len(span) == 2 and all(type(n) is int and n >= 0 for n in span)):
+            raise WireError("malformed binary reference")
+        start, length = span
+        if start + length > len(section):
+            raise WireError("binary reference past the end of the frame")
+        return section[start : start + length].tobytes()
+
     try:
-        message = json.loads(raw)
+        message = json.loads(text, object_hook=binary)
     except (ValueError, RecursionError) as exc:
         raise WireError(f"not a JSON message ({exc})") from None
     if not isinstance(message, dict):
@@ -116,8 +153,7 @@ class Codec:
             arr = np.ndarray.view(obj, np.ndarray)  # a subclass's raw memory, none of its methods
             if arr.dtype.name not in DTYPES:
                 return self.local(obj)
-            data = np.ascontiguousarray(arr).tobytes()
-            return {"nd": [arr.dtype.name, list(arr.shape), base64.b64encode(data).decode()]}
+            return {"nd": [arr.dtype.name, list(arr.shape), np.ascontiguousarray(arr).tobytes()]}
         torch = _torch()
         if torch is not None and isinstance(obj, torch.Tensor):
             if t not in (torch.Tensor, torch.nn.Parameter) or obj.layout != torch.strided or obj.device.type != "cpu":
@@ -126,7 +162,7 @@ class Codec:
             if name not in TORCH_DTYPES or name == "bfloat16":
                 return self.local(obj)
             arr = obj.detach().contiguous().numpy()
-            return {"tensor": [name, list(arr.shape), base64.b64encode(arr.tobytes()).decode()]}
+            return {"tensor": [name, list(arr.shape), arr.tobytes()]}
         if isinstance(obj, np.random.Generator) and t is np.random.Generator:
             return {"gen": _plain_state(obj.bit_generator.state)}
         # subclasses of builtins travel as their plain values (their own methods stay behind)
@@ -216,11 +252,14 @@ def as_list(body, n: int | None = None) -> list:
 def _array(dtype, shape, data, allowed):
     import numpy as np
 
-    if dtype not in allowed or not isinstance(data, str) or not isinstance(shape, list):
+    if dtype not in allowed or not isinstance(data, (bytes, str)) or not isinstance(shape, list):
         raise WireError(f"array of dtype {dtype!r} is not allowed")
     if not all(isinstance(s, int) and not isinstance(s, bool) and 0 <= s for s in shape) or len(shape) > 32:
         raise WireError("malformed array shape")
-    raw = base64.b64decode(data.encode(), validate=True)
+    try:
+        raw = data if isinstance(data, bytes) else base64.b64decode(data.encode(), validate=True)
+    except ValueError:
+        raise WireError("array data is not base64") from None
     dt = np.dtype(dtype)
     count = 1
     for s in shape:

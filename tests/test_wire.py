@@ -244,6 +244,9 @@ def test_the_torch_guard_runs_in_the_kernel(kernel):
         {"nd": ["object", [1], "AA=="]},
         {"nd": ["float64", [2], "AAAAAAAAAAA="]},  # 8 bytes for a shape of 2 float64
         {"nd": ["float64", [-1], ""]},
+        {"nd": ["float64", [2], b"12345678"]},  # raw bytes from the frame's binary section, too few
+        {"nd": ["float64", [1], "not base64!"]},
+        b"12345678",  # binary data anywhere but in an array
         {"np": ["float64", "x"]},
         {"gen": {"bit_generator": "os.system", "state": {}}},
         {"unknown": 1},
@@ -451,3 +454,35 @@ def test_a_test_thread_starts_each_test_as_a_new_thread_would():
     before = np.geterr()["divide"]
     assert runner.run(careless).wait(10) and runner.run(look).wait(10)
     assert seen == [(True, before)]
+
+
+def test_arrays_travel_as_raw_bytes_after_the_json_text():
+    a, b = socket.socketpair()
+    x = np.arange(1000, dtype=np.float64)
+    codec = wire.Codec(None, None)
+    wire.send(a, {"op": "reply", "value": codec.encode([x, x[:3]])})
+    size = struct.unpack(">I", b.recv(4))[0]
+    assert 8000 + 24 < size < 8000 + 24 + 200  # base64 would be a third larger
+    a.sendall(struct.pack(">I", size) + b.recv(size, socket.MSG_WAITALL))  # the same frame, back
+    got = codec.decode(wire.recv(b)["value"])
+    assert got[0].tobytes() == x.tobytes() and got[1].tolist() == [0.0, 1.0, 2.0]
+    a.close()
+    b.close()
+
+
+@pytest.mark.parametrize(
+    "frame, match",
+    [
+        (b'{"op":"reply","value":{"nd":["float64",[1],{"buf":[0,99]}]}}\0abcdefgh', "past the end"),
+        (b'{"op":"reply","value":{"buf":[-1,2]}}\0abc', "malformed binary"),
+        (b'{"op":"reply","value":{"buf":"0"}}\0abc', "malformed binary"),
+        (b'{"op":"reply","va\0lue":1}', "JSON"),  # a NUL inside the text cuts it
+    ],
+)
+def test_forged_binary_sections_are_refused(frame, match):
+    a, b = socket.socketpair()
+    b.sendall(struct.pack(">I", len(frame)) + frame)
+    with pytest.raises(wire.WireError, match=match):
+        wire.recv(a, wire.MAX_KERNEL_FRAME, wire.MAX_ITEMS)
+    a.close()
+    b.close()
