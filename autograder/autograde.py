@@ -313,7 +313,7 @@ class SlotPool(cf.Executor):
     def _new_slot(self) -> cf.ProcessPoolExecutor:
         pool = cf.ProcessPoolExecutor(1, mp_context=self.ctx)
         if self.warm:  # start the worker now: it imports while the main process prepares
-            pool.submit(_warm_up)
+            pool.submit(warm_up)
         return pool
 
     def submit(self, fn, /, *args, **kwargs) -> cf.Future:
@@ -401,7 +401,8 @@ def _suppress_os():
     return contextlib.suppress(OSError, ValueError)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    """Import what grading needs and start the zygote, before the first submission arrives (a new worker)."""
     import nbclient  # noqa: F401
     import nbconvert  # noqa: F401
     import nbgrader.converters  # noqa: F401
@@ -500,8 +501,9 @@ def autograde(
     _cache_alembic_version()
     notebook = f"{assignment}.ipynb"
 
-    print(f"Grading {assignment} from {submissions} into {course_dir} ({jobs} jobs)", file=out, flush=True)
-    pool = executor_factory(jobs)  # workers start importing while we prepare
+    where = getattr(executor_factory, "describe", None) or f"{jobs} jobs"  # e.g. on a Dask cluster (--scheduler)
+    print(f"Grading {assignment} from {submissions} into {course_dir} ({where})", file=out, flush=True)
+    pool = executor_factory(jobs)  # workers start importing while we prepare (it may refuse: nothing is written yet)
     try:
         course = grading.CourseDir(course_dir, repo, db_url)
         print(f"  gradebook: {summary.masked_url(course.db_url)}", file=out, flush=True)

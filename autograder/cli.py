@@ -4,7 +4,7 @@ course release [TOPIC ...]      regenerate release/ from source/ with nbgrader
 course grade NOTEBOOK.ipynb     check a filled-in notebook against the hidden tests
 course demo                     the end-to-end demo: release, grade a small class, report
 course clean [NOTEBOOK ...]     strip outputs and editor metadata from source notebooks
-course autograde A SUBS --course-dir DIR   instructors: grade a whole class in parallel
+course autograde A SUBS --course-dir DIR   instructors: grade a whole class in parallel (or on Dask)
 course lab [--workspace PATH]   self-study: copy the student notebooks to a workspace, open JupyterLab
 course progress                 self-study: points per topic in the workspace (hidden tests)
 course add-check-cell [TOPIC]   append the "check my work" cell to source notebooks
@@ -158,8 +158,20 @@ def cmd_new_topic(args) -> int:
 
 
 def cmd_autograde(args) -> int:
-    from autograder.autograde import autograde
+    from autograder.autograde import autograde, process_pool
 
+    executor_factory = process_pool
+    if args.scheduler:
+        try:
+            from autograder.distributed import DaskCluster
+        except ImportError as exc:
+            print(
+                f"error: --scheduler needs Dask's client ({exc}): pip install -e '.[distributed]' "
+                "(make setup installs it), or grade on this machine without --scheduler",
+                file=sys.stderr,
+            )
+            return 2
+        executor_factory = DaskCluster(args.scheduler)
     try:
         result = autograde(
             _topics([args.assignment])[0],
@@ -170,6 +182,7 @@ def cmd_autograde(args) -> int:
             timeout=args.timeout,
             force=args.force,
             fresh_kernels=args.fresh_kernels,
+            executor_factory=executor_factory,
         )
     except grading.GradingError as exc:  # nothing graded: 2 (1 means "some submissions not graded")
         print(f"error: {exc}", file=sys.stderr)
@@ -204,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course-dir", required=True, help="nbgrader course directory for the class (outside the repo)")
     p.add_argument("--jobs", type=int, help="submissions graded at a time (default: the number of CPU cores)")
     p.add_argument("--db-url", help="gradebook database (default: sqlite in the course dir; postgresql://...)")
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help="grade on the workers of this Dask cluster (--jobs is then theirs; autograder/README.md)",
+    )
     p.add_argument("--timeout", type=float, help="seconds one submission may take in all (default: 600)")
     p.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
     p.add_argument(

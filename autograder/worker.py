@@ -10,8 +10,13 @@ splits the converter's own preprocessor lists at ``SaveAutoGrades``:
   autograde preprocessors (Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput).
   It reads the assignment's *reference* data from a private copy of a small SQLite gradebook
   that holds only the assignment (the ``Reference`` bundle), never the class gradebook, and
-  returns the executed notebook as text. Nothing is shared, so it can run anywhere: a process
-  pool here, a distributed engine later (the bundle and the submission travel with the task).
+  returns the executed notebook as text. It reads no file of the class and writes nothing outside a
+  private temporary folder, so it can run anywhere: a process pool here, a Dask cluster on other
+  machines (``autograder.distributed``: the submission travels with the job, the bundle once per worker).
+* One submission at a time per process: grading uses process-wide state (the judge's working folder,
+  its captured stdout, ``Sandbox.current``, the process's zygote and sandbox user), so
+  ``execute_submission`` refuses to start while another runs in the same process (``ONE_JOB``). The
+  process pool runs one job per process; Dask workers must run with ``--nthreads 1``.
 * ``writer_preprocessors`` (in the one writer, ``autograder.autograde``): SaveAutoGrades,
   AssignLatePenalties on that executed notebook, against the class gradebook (nbgrader's final
   CheckCellMetadata, a check the sanitize steps already made, is skipped there).
@@ -125,12 +130,31 @@ def resources(reference: Reference, student: str, db_url: str) -> dict:
     }
 
 
+# Held while a submission is graded: two at once in one process would share the judge's folder and stdout,
+# Sandbox.current, the zygote (see the module docstring).
+ONE_JOB = threading.Lock()
+BUSY = (
+    "could not be graded: this grading process was already grading another submission, and a process grades "
+    "one at a time (a Dask worker must run with --nthreads 1: dask worker SCHEDULER --nthreads 1 --nworkers N); "
+    "the next run tries again"
+)
+
+
 def execute_submission(task: Task) -> Executed:
     """Sanitize and execute one submission against the reference; never raises.
 
     Pure: depends only on the task (the submission and the reference bundle); writes nothing
-    outside a private temporary folder.
+    outside a private temporary folder. Refused (``BUSY``) while another runs in this process.
     """
+    if not ONE_JOB.acquire(blocking=False):
+        return Executed(task.student, problem=BUSY)
+    try:
+        return _execute_alone(task)
+    finally:
+        ONE_JOB.release()
+
+
+def _execute_alone(task: Task) -> Executed:
     start = time.monotonic()
     ref = task.reference
     result = Executed(task.student)

@@ -31,7 +31,8 @@ pip_install() {
 }
 pip_install --upgrade pip
 echo "[setup] installing the course and its dependencies (torch==2.13.0 CPU, nbgrader, jupyterlab, ...)"
-pip_install -e ".[dev]"
+# (the distributed extra: Dask, for `course autograde --scheduler` and its test, tests/test_distributed.py)
+pip_install -e ".[dev,distributed]"
 # PostgreSQL server (Debian's package) for the gradebook test of `course autograde --db-url`;
 # the Python driver (psycopg) comes with the course's dependencies above.
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
