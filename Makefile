@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup lint bench suite-times mutate seeds oracle clean-venv
+.PHONY: demo test setup lint bench bench-distributed suite-times mutate seeds oracle clean-venv
 
 demo: $(STAMP)
 	$(VENV)/bin/course demo
@@ -50,6 +50,10 @@ oracle: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/notebooks.py
+
+# Grading a class on a Dask cluster on this machine (1 and 2 worker processes) next to local --jobs 2.
+bench-distributed: $(STAMP)
+	$(PY) bench/distributed.py
 
 # Where the last `make test` spent its time, per test file (from test-artifacts/junit-*.xml).
 suite-times:

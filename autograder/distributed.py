@@ -192,7 +192,8 @@ class GraderPlugin(WorkerPlugin):
         from autograder.autograde import warm_up
 
         sandbox.remove_stale_homes()
-        WARMING.acquire()  # released when the imports are done: a job waits for them (see ``grade``)
+        if not WARMING.acquire(blocking=False):  # released when the imports are done: a job waits (``grade``)
+            return  # warming up already
 
         def warm() -> None:
             try:
