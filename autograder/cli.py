@@ -66,11 +66,11 @@ def cmd_grade(args) -> int:
             file=sys.stderr,
         )
         return 2
-    from autograder.autograde import grade_notebook
+    from autograder.selfcheck import grade_notebook
 
     print(f"Grading {path} against the hidden tests of {topic} (this runs the whole notebook)...", flush=True)
     try:
-        result = grade_notebook(path, topic)  # as `course autograde` grades a hand-in
+        result = grade_notebook(path, topic)  # as `course autograde` grades a hand-in (by the warm grader)
     except grading.GradingError as exc:
         print(f"error: the notebook could not be graded.\n{exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,10 @@ autograder would and shows one row per question: points, passed or failed, and t
 check's message, never the hidden test code. Where the hidden tests are not installed (a class
 deployment) it says so and repeats what the visible tests said, read from the saved outputs.
 
+Every grading here goes to the learner's warm grader (``autograder.warm``), which keeps a zygote and
+the grader's imports alive between checks; it grades with ``autograde.grade_notebook``, as the instructor's
+run does.
+
 The autograder never runs that cell: ``autograder.nbgrader_ext.DropSelfCheck`` blanks it first.
 
 ``progress(workspace)`` is the same idea across the course: per topic, points out of the
@@ -16,6 +20,7 @@ maximum (``course progress`` prints it; ``show_progress()`` shows it in a notebo
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import json
@@ -64,13 +69,25 @@ def grade_notebook(path: Path, topic: str) -> SubmissionResult:
     The course directory lives in the learner's cache (``autograder.autograde.cache_dir``): the assignment is
     generated once per version of ``source/``, not on every check.
     """
+    from autograder import warm
     from autograder.autograde import grade_notebook as engine
 
+    if warm.enabled():
+        try:
+            return warm.grade(path, topic, grading.repo_root())
+        except warm.Unavailable as exc:
+            print(f"course: {exc}; grading in this process", file=sys.stderr)
     return engine(path, topic)
 
 
 def grade_in_subprocess(path: Path, topic: str) -> SubmissionResult:
-    """``grade_notebook`` in a fresh Python, so that nothing of the grading lands in the caller's kernel."""
+    """``grade_notebook`` in another process, so that nothing of the grading lands in the caller's (the Jupyter
+    server's): the warm grader (``autograder.warm``), or a fresh Python."""
+    from autograder import warm
+
+    if warm.enabled():
+        with contextlib.suppress(warm.Unavailable):
+            return warm.grade(path, topic, grading.repo_root())
     argv = [sys.executable, "-m", "autograder.selfcheck", str(path), topic]
     proc = subprocess.run(argv, capture_output=True, text=True)
     if proc.returncode != 0:

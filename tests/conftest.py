@@ -20,6 +20,9 @@ if "COURSE_CACHE" not in os.environ:
     import tempfile
 
     os.environ["COURSE_CACHE"] = tempfile.mkdtemp(prefix="course-cache-")
+# ... and grade in the caller's process: no warm grader (autograder.warm) outlives a test, but in
+# tests/test_warm.py, which starts its own.
+os.environ.setdefault("COURSE_WARM", "0")
 
 import nbharness  # noqa: E402
 
