@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import io
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -174,6 +175,7 @@ def serve(where: Path, idle: float | None = None) -> int:
         return 0  # another server lives: the client finds it
     with contextlib.suppress(FileNotFoundError):
         where.unlink()  # left by a server that was killed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # (kill PID: the socket file goes too)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(where))
     os.chmod(where, 0o600)
