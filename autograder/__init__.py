@@ -17,7 +17,9 @@ A hand-in travels through these modules, in this order:
 
 ``autograde.autograde`` grades a class; ``autograde.grade_notebook`` grades one file through the
 same pipeline, and every path that grades uses one of the two: Check my work and ``course progress``
-(``selfcheck``), Validate in JupyterLab (``validate``), ``course grade``, the demo (``demo``).
+(``selfcheck``), Validate in JupyterLab (``validate``), ``course grade``, the demo (``demo``). A learner's
+gradings go to a warm grader (``warm``): a server in the learner's cache that keeps its zygote and
+imports between checks and calls the same ``grade_notebook``.
 
 On top: the ``course`` command (``cli``), authoring and release (``authoring``, ``scaffold``,
 ``grading.release``), and the learner's JupyterLab (``lab``).
