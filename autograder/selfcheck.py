@@ -258,7 +258,7 @@ def check_report(topic: str) -> Report:
         )
     try:
         saved_at = _saved_at(path)  # before grading, which takes a while
-        # (this runs in the fresh Python that course.selfcheck started: the engine runs here, not in yet another)
+        # (the warm grader grades; without one, the fresh Python that course.selfcheck started does)
         return graded_report(grade_notebook(path, topic), saved_at, report.labels_for(topic, root))
     except Exception as exc:  # the learner's cell must never fail because the grader did
         return Report("Check my work: the notebook could not be graded", [str(exc)[-3000:]])
