@@ -151,6 +151,10 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster():
     c = Cluster(workers=2)
+    # Each process reads its code digest once, from the files on disk: read them all now, together (in a tree
+    # someone is editing, a file saved between two readings is another version of the code, rightly refused).
+    ad.code_digest()
+    c.client.run(ad.code_digest)
     try:
         yield c
     finally:
