@@ -6,7 +6,9 @@ A hand-in travels through these modules, in this order:
    student (junk skipped, ids read, old metadata upgraded).
 2. **Execute** (``worker`` → ``sandbox`` → ``zygote`` / ``jail``, with ``limits``): the executor
    boundary. The student's notebook runs in a kernel forked from a zygote, as an unprivileged user,
-   in namespaces, under CPU, memory and output limits. Nothing of the grader runs in there but
+   in namespaces, under CPU, memory and output limits. The workers are local processes, or the
+   processes of a Dask cluster (``distributed``: a self-contained job, the reference bundle sent once
+   per worker, one job per process). Nothing of the grader runs in there but
    ``probe``, which answers the judge's calls.
 3. **Judge** (``judge``, ``wire``, ``probe``): the instructor's test cells run in the grader's own
    process; the student's functions answer over a socket (``wire``), never seeing the tests.
