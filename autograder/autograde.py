@@ -24,6 +24,7 @@ The pipeline, per run:
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import copy
 import functools
 import hashlib
@@ -32,7 +33,9 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import sys
+import threading
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -395,6 +398,52 @@ class SlotPool(cf.Executor):
                 p.join(5)
 
 
+@dataclass
+class _CtrlC:
+    delivered: bool = False
+
+
+@contextlib.contextmanager
+def one_ctrl_c():
+    """Ctrl+C stops a run once, cleanly. Python raises KeyboardInterrupt wherever the main thread is, and
+    when that is a finalizer (a weakref callback during garbage collection) it prints "Exception ignored"
+    with a traceback and the interrupt is lost: here it is delivered again at the next line instead,
+    silently. Once the run has it (``delivered``), further Ctrl+C presses do not interrupt the stopping."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) in (
+        signal.SIG_IGN,
+        None,
+    ):
+        yield _CtrlC()
+        return
+    state = _CtrlC()
+    previous_hook = sys.unraisablehook
+
+    def on_sigint(signum, frame):
+        if not state.delivered:
+            raise KeyboardInterrupt
+
+    def hook(unraisable):
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            if not state.delivered:  # again, from another thread, once the main thread has left this hook
+                threading.Timer(0.05, _interrupt_main).start()
+            return
+        previous_hook(unraisable)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    sys.unraisablehook = hook
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
+
+
+def _interrupt_main() -> None:
+    import _thread
+
+    _thread.interrupt_main()
+
+
 def _suppress_os():
     import contextlib
 
@@ -504,50 +553,52 @@ def autograde(
     where = getattr(executor_factory, "describe", None) or f"{jobs} jobs"  # e.g. on a Dask cluster (--scheduler)
     print(f"Grading {assignment} from {submissions} into {course_dir} ({where})", file=out, flush=True)
     pool = executor_factory(jobs)  # workers start importing while we prepare (it may refuse: nothing is written yet)
-    try:
-        course = grading.CourseDir(course_dir, repo, db_url)
-        print(f"  gradebook: {summary.masked_url(course.db_url)}", file=out, flush=True)
-        print(f"  kernels: {_kernel_mode(fresh_kernels)}", file=out, flush=True)
-        _sandbox_paths(course.path, repo, submissions, out)
-        course.generate(assignment)
-        ref = build_reference(course, assignment)
+    with one_ctrl_c() as ctrl_c:
         try:
-            subs = collect(submissions, notebook, course.api.config)
-        except (FileNotFoundError, ValueError) as exc:
-            raise grading.GradingError(str(exc)) from None
-        for line in subs.report():  # junk skipped in a zip, copies and metadata fixed (collection's own log: silent)
-            print(line, file=out, flush=True)
-        if not subs:
-            raise grading.GradingError(f"no submissions found in {submissions}")
-        writer = GradebookWriter(course, ref)
-        state = load_state(course, assignment)
-        if state.get("reference") != ref.digest:
-            force = True  # the assignment (or its configuration) changed: every grade is stale
-        state["reference"] = ref.digest
-        outcomes, tasks = _plan(subs, state, writer, force, timeout, fresh_kernels)
+            course = grading.CourseDir(course_dir, repo, db_url)
+            print(f"  gradebook: {summary.masked_url(course.db_url)}", file=out, flush=True)
+            print(f"  kernels: {_kernel_mode(fresh_kernels)}", file=out, flush=True)
+            _sandbox_paths(course.path, repo, submissions, out)
+            course.generate(assignment)
+            ref = build_reference(course, assignment)
+            try:
+                subs = collect(submissions, notebook, course.api.config)
+            except (FileNotFoundError, ValueError) as exc:
+                raise grading.GradingError(str(exc)) from None
+            for line in subs.report():  # junk skipped in a zip, copies and metadata fixed (collection's log: silent)
+                print(line, file=out, flush=True)
+            if not subs:
+                raise grading.GradingError(f"no submissions found in {submissions}")
+            writer = GradebookWriter(course, ref)
+            state = load_state(course, assignment)
+            if state.get("reference") != ref.digest:
+                force = True  # the assignment (or its configuration) changed: every grade is stale
+            state["reference"] = ref.digest
+            outcomes, tasks = _plan(subs, state, writer, force, timeout, fresh_kernels)
 
-        removed = []
-        for o in outcomes.values():  # hand-ins flagged while collecting: their earlier grade goes
-            if o.this_run and writer.forget(o.student):
-                removed.append(o.student)
-            if o.this_run:
-                state["students"][o.student] = _state_entry(o)
-        save_state(course, assignment, state)
+            removed = []
+            for o in outcomes.values():  # hand-ins flagged while collecting: their earlier grade goes
+                if o.this_run and writer.forget(o.student):
+                    removed.append(o.student)
+                if o.this_run:
+                    state["students"][o.student] = _state_entry(o)
+            save_state(course, assignment, state)
 
-        skipped = sum(not o.this_run for o in outcomes.values())
-        if skipped:
-            print(f"  {skipped} unchanged submission(s) not graded again (--force grades everything)", file=out)
-        if tasks:
-            _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress)
-    except KeyboardInterrupt:  # Ctrl+C: stop every worker now; what is graded is saved, the rest waits
-        if hasattr(pool, "interrupt"):
-            pool.interrupt()
-        else:
-            pool.shutdown(wait=False, cancel_futures=True)
-        print("\ninterrupted: the submissions graded so far are saved; run again to grade the rest", file=out)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+            skipped = sum(not o.this_run for o in outcomes.values())
+            if skipped:
+                print(f"  {skipped} unchanged submission(s) not graded again (--force grades everything)", file=out)
+            if tasks:
+                _run_tasks(tasks, pool, writer, state, outcomes, removed, course, assignment, progress)
+        except KeyboardInterrupt:  # Ctrl+C: stop every worker now; what is graded is saved, the rest waits
+            ctrl_c.delivered = True  # (a second Ctrl+C does not interrupt the stopping)
+            if hasattr(pool, "interrupt"):
+                pool.interrupt()
+            else:
+                pool.shutdown(wait=False, cancel_futures=True)
+            print("\ninterrupted: the submissions graded so far are saved; run again to grade the rest", file=out)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # everyone the course directory knows for this assignment, not only this run's hand-ins
     for student, entry in state["students"].items():

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -191,3 +192,36 @@ def test_help_and_usage_errors_do_not_wait_for_the_grading_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "heavy: []" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_ctrl_c_that_lands_in_a_finalizer_stops_the_run_once_and_silently(capfd):
+    """Python prints "Exception ignored ... KeyboardInterrupt" and loses the interrupt when Ctrl+C lands in a
+    weakref callback during garbage collection (seen once in the Ctrl+C test): course autograde delivers it
+    again at the next line, prints nothing of it, and ignores further presses while it stops."""
+    import signal
+    import weakref
+
+    from autograder.autograde import one_ctrl_c
+
+    class Thing:
+        pass
+
+    def finalizer(_ref):
+        raise KeyboardInterrupt  # as the signal handler does when the main thread is in here
+
+    caught = False
+    with one_ctrl_c() as ctrl_c:
+        try:
+            thing = Thing()
+            ref = weakref.ref(thing, finalizer)
+            del thing  # the callback runs now; its KeyboardInterrupt is "unraisable"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # the interrupt arrives here, in the run's own code
+                pass
+        except KeyboardInterrupt:
+            caught = True
+            ctrl_c.delivered = True
+            signal.raise_signal(signal.SIGINT)  # a second press while stopping: ignored
+    assert caught and ref() is None
+    assert "Traceback" not in capfd.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
