@@ -667,6 +667,7 @@ def grade_notebook(
     The same steps as a class run (the hand-in checks of ``autograder.submissions``, execution in a sandboxed
     kernel forked from the zygote, the test cells in the judge, nbgrader's writer), for one file: what
     Check my work, ``course grade`` and ``course progress`` show is what the instructor's grading gives.
+    One difference, which no test cell sees: the notebook's figures are made but not drawn into images.
     ``course_dir`` (default: in ``cache_dir()``, see ``learner_course``) keeps the gradebook and the
     reference bundle between calls, so only the first grading of a version of the topic generates it.
     Raises GradingError if the notebook cannot be graded, with the reason an instructor would see.
@@ -690,7 +691,8 @@ def grade_notebook(
     sub = checked(Submission(student, {notebook: data}, None, str(path)), notebook)
     if sub.problem:
         raise grading.GradingError(sub.problem)
-    executed = execute_submission(Task(student, sub.files, ref, float(timeout or DEFAULT_TIMEOUT)))
+    # the figures are not drawn: nobody reads this executed notebook, only its grades (a third of 01's time)
+    executed = execute_submission(Task(student, sub.files, ref, float(timeout or DEFAULT_TIMEOUT), figures=False))
     if executed.problem:
         raise grading.GradingError(executed.problem)
     GradebookWriter(course, ref).record(sub, executed)

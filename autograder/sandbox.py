@@ -291,10 +291,17 @@ class Sandbox:
     current: Sandbox | None = None  # the sandbox the next kernel of this process starts in
 
     def __init__(
-        self, files: dict[str, Path | bytes], folder: str, limits: Limits | None = None, fresh_kernel: bool = False
+        self,
+        files: dict[str, Path | bytes],
+        folder: str,
+        limits: Limits | None = None,
+        fresh_kernel: bool = False,
+        figures: bool = True,
     ):
         self.files, self.folder, self.limits = files, folder, limits or Limits()
         self.fresh_kernel = fresh_kernel  # False: fork the kernel from this process's zygote (autograder.zygote)
+        # False: the kernel's figures are made but never drawn into images (see ``kernel_args``)
+        self.figures = figures
         self.user = sandbox_user()
         self.home: Path | None = None
         self.cwd: Path | None = None
@@ -405,6 +412,13 @@ class Sandbox:
         jail = [sys.executable, "-m", "autograder.jail", str(uid), str(gid), str(tmp_bytes)]
         return [*jail, os.pathsep.join(ro), os.pathsep.join(rw), cwd, "--", *kernel_cmd]
 
+    def kernel_args(self) -> list[str]:
+        """The kernel's command-line options after ``-f <connection file>``. Without ``figures``, Matplotlib's
+        inline backend displays each figure as its text (``<Figure size 700x400 with 1 Axes>``) and never
+        draws it into a PNG: the plotting code runs as ever, only the drawing (a third of notebook 01's
+        time) is skipped. For gradings whose executed notebook nobody reads (a learner's check)."""
+        return [] if self.figures else ["--InlineBackend.figure_formats=[]"]
+
     def fork_kernel(self, argv: list[str]):
         """The kernel forked from this process's zygote (autograder.zygote), or None: start it fresh."""
         from autograder import zygote
@@ -453,12 +467,12 @@ class SandboxProvisioner(LocalProvisioner):
         shutil.copyfile(self.parent.connection_file, conn)
         if box.user is not None:
             os.chown(conn, box.user.pw_uid, box.user.pw_gid)
-        process = box.fork_kernel(["-f", str(conn)])
+        process = box.fork_kernel(["-f", str(conn), *box.kernel_args()])
         if process is not None:  # what LocalProvisioner.launch_kernel records of a Popen
             self.process, self.pid, self.pgid, self.cwd = process, process.pid, process.pid, str(box.cwd)
             box.pgids.append(process.pid)  # the forked kernel leads its own session and group
             return self.connection_info
-        kernel_cmd = box.command([sys.executable, "-m", "ipykernel_launcher", "-f", str(conn)])
+        kernel_cmd = box.command([sys.executable, "-m", "ipykernel_launcher", "-f", str(conn), *box.kernel_args()])
         kwargs.update(box.popen_kwargs())
         kwargs["independent"] = True  # no JPY_PARENT_PID: the Sandbox ends the kernel and its children
         info = await super().launch_kernel(kernel_cmd, **kwargs)

@@ -70,6 +70,7 @@ class Task:
     reference: Reference
     timeout: float  # seconds the whole submission may take
     fresh_kernel: bool = False  # start the kernel from scratch, not forked from the zygote (autograder.zygote)
+    figures: bool = True  # False: the notebook's figures are not drawn (a learner's check: see Sandbox.kernel_args)
 
 
 @dataclass
@@ -217,7 +218,7 @@ def _execute(task: Task, tmp: Path) -> tuple[str, list[str]]:
     watchdog = _Watchdog(task.timeout)
     data = {str(f.relative_to(work)): f for f in sorted(work.rglob("*")) if f.is_file() and f != sanitized}
     limits = Limits(cpu_seconds=int(task.timeout) + 30)
-    box = Sandbox(data, ref.assignment, limits, fresh_kernel=task.fresh_kernel)
+    box = Sandbox(data, ref.assignment, limits, fresh_kernel=task.fresh_kernel, figures=task.figures)
     # Test cells run in the judge (autograder.judge), in this process; the kernel only answers calls.
     judged, judge_cells = _judge_test_cells(ref, tmp, box, watchdog)
     deaths, survive = _survive_kernel_death(watchdog)

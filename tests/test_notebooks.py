@@ -46,6 +46,35 @@ def test_source_autogrades_to_full_marks(graded, assignment):
     assert 15 <= total <= 60, f"{assignment} is worth {total} points; aim for 20-40"
 
 
+@pytest.mark.parametrize("assignment", TOPICS)
+def test_the_class_run_draws_the_figures_the_learners_check_does_not(graded, assignment):
+    """The instructor's run keeps every figure as an image (feedback shows it); a learner's check
+    (autograde.grade_notebook, whose executed notebook nobody reads) skips the drawing, a third of the time."""
+
+    def figures(nb) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "display_data" and "Figure" in str(out["data"].get("text/plain")):
+                    kind = "png" if "image/png" in out["data"] else "text"
+                    kinds[kind] = kinds.get(kind, 0) + 1
+        return kinds
+
+    topic = graded(assignment)
+    drawn = figures(topic.autograded_notebook("reference"))
+    assert drawn.get("png") and not drawn.get("text"), drawn
+    if assignment != "01_linear_regression":
+        return  # (one learner grading is enough to show the other side)
+    import nbformat
+
+    from autograder.autograde import grade_notebook
+
+    learner = topic.workdir / "learner"
+    grade_notebook(topic.notebooks["reference"], assignment, course_dir=learner)
+    path = learner / "autograded" / "me" / assignment / f"{assignment}.ipynb"
+    assert figures(nbformat.read(str(path), as_version=4)) == {"text": drawn["png"]}
+
+
 # Stock `nbgrader autograde` costs as much as the engine: make test asks it about one topic, `make oracle`
 # (COURSE_ORACLE=all) about every topic. The tests as they run in the notebook's own namespace are the
 # oracle for every topic (test_engine_grades_as_the_tests_run_in_the_notebook).
