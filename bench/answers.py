@@ -14,7 +14,8 @@ Times, on one finished notebook (the reference of TOPIC, saved as a learner's co
   directory, ``generate_assignment``, then stock ``nbgrader autograde`` (tests in the learner's kernel).
 
 Each as a fresh process, wall-clock seconds (Validate: the handler's call, its module loaded, as in
-the lab). Usage: ``python bench/answers.py [--topic 01_linear_regression]``.
+the lab). Usage: ``python bench/answers.py [--topic 01_linear_regression]``; ``--every-topic``: ``course grade``
+of each topic's finished notebook, first and again.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ def timed(argv: list[str], env: dict, ok=(0,), cwd=None) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topic", default="01_linear_regression")
+    parser.add_argument("--every-topic", action="store_true", help="course grade of each topic's reference instead")
     args = parser.parse_args()
+    if args.every_topic:
+        return every_topic()
     topic = args.topic
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
         tmp = Path(tmp)
@@ -117,6 +121,29 @@ def main() -> int:
     print(f"{'what':<48}{'seconds':>9}  {'issue 19':>9}")
     for what, seconds in rows:
         print(f"{what:<48}{seconds:>9.1f}  {BEFORE.get(what, ''):>9}")
+    return 0
+
+
+def every_topic() -> int:
+    """``course grade`` of each topic's reference, finished notebook: first (the topic's grading folder is
+    made) and again (warm), in one learner's cache."""
+    from autograder import grading
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "COURSE_CACHE": str(tmp / "cache")}
+        for topic in grading.assignments(ROOT):
+            mine = tmp / topic / f"{topic}.ipynb"
+            mine.parent.mkdir()
+            shutil.copy(ROOT / "source" / topic / f"{topic}.ipynb", mine)
+            first = timed([*COURSE, "grade", str(mine)], env)
+            rows.append((topic, first, timed([*COURSE, "grade", str(mine)], env)))
+        stop_warm_grader(tmp / "cache")
+    print(f"\ncourse grade of each finished notebook (warm grader; load {os.getloadavg()[0]:.1f})")
+    print(f"{'topic':<24}{'first':>9}{'again':>9}")
+    for topic, first, again in rows:
+        print(f"{topic:<24}{first:>9.1f}{again:>9.1f}")
     return 0
 
 
