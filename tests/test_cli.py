@@ -210,18 +210,23 @@ def test_a_ctrl_c_that_lands_in_a_finalizer_stops_the_run_once_and_silently(capf
         raise KeyboardInterrupt  # as the signal handler does when the main thread is in here
 
     caught = False
-    with one_ctrl_c() as ctrl_c:
-        try:
-            thing = Thing()
-            ref = weakref.ref(thing, finalizer)
-            del thing  # the callback runs now; its KeyboardInterrupt is "unraisable"
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:  # the interrupt arrives here, in the run's own code
-                pass
-        except KeyboardInterrupt:
-            caught = True
-            ctrl_c.delivered = True
-            signal.raise_signal(signal.SIGINT)  # a second press while stopping: ignored
+    # as in a terminal: a run in the background (an xdist worker) ignores SIGINT, and one_ctrl_c leaves it so
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with one_ctrl_c() as ctrl_c:
+            try:
+                thing = Thing()
+                ref = weakref.ref(thing, finalizer)
+                del thing  # the callback runs now; its KeyboardInterrupt is "unraisable"
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:  # the interrupt arrives here, in the run's own code
+                    pass
+            except KeyboardInterrupt:
+                caught = True
+                ctrl_c.delivered = True
+                signal.raise_signal(signal.SIGINT)  # a second press while stopping: ignored
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     assert caught and ref() is None
     assert "Traceback" not in capfd.readouterr().err
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
