@@ -33,6 +33,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -141,12 +142,30 @@ BUSY = (
 )
 
 
+def quiet_ctrl_c_in_finalizers() -> None:
+    """A Ctrl+C (SIGINT to the terminal's process group, workers included) that lands in a finalizer (a
+    weakref callback during garbage collection) is dropped without Python's "Exception ignored ...
+    KeyboardInterrupt" traceback on the class run's terminal. A worker loses nothing by it: the run sends
+    each worker its own SIGINT when it stops (``SlotPool.interrupt``), then ends the ones still running."""
+    previous = sys.unraisablehook
+    if getattr(previous, "course_quiet_ctrl_c", False):
+        return
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous(unraisable)
+
+    hook.course_quiet_ctrl_c = True
+    sys.unraisablehook = hook
+
+
 def execute_submission(task: Task) -> Executed:
     """Sanitize and execute one submission against the reference; never raises.
 
     Pure: depends only on the task (the submission and the reference bundle); writes nothing
     outside a private temporary folder. Refused (``BUSY``) while another runs in this process.
     """
+    quiet_ctrl_c_in_finalizers()
     if not ONE_JOB.acquire(blocking=False):
         return Executed(task.student, problem=BUSY)
     try:

@@ -230,3 +230,34 @@ def test_a_ctrl_c_that_lands_in_a_finalizer_stops_the_run_once_and_silently(capf
         signal.signal(signal.SIGINT, ignored)
     assert caught and ref() is None
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_workers_ctrl_c_in_a_finalizer_prints_no_traceback(capfd, monkeypatch):
+    """The workers get the terminal's Ctrl+C too: one that lands in a finalizer must not print a traceback."""
+    import weakref
+
+    from autograder.worker import quiet_ctrl_c_in_finalizers
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    quiet_ctrl_c_in_finalizers()
+    quiet_ctrl_c_in_finalizers()  # once per process, however often a job starts
+
+    class Thing:
+        pass
+
+    def finalizer(_ref):
+        raise KeyboardInterrupt
+
+    thing = Thing()
+    ref = weakref.ref(thing, finalizer)
+    del thing
+    assert ref() is None
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+    def other(_ref):
+        raise ValueError("a real bug in a finalizer")
+
+    thing = Thing()
+    ref = weakref.ref(thing, other)
+    del thing
+    assert "ValueError: a real bug in a finalizer" in capfd.readouterr().err  # still reported
